@@ -1,0 +1,54 @@
+# gradstep — every target sets itself up: a new clone needs only Python 3.10+ and network access
+# to the package registries. `make demo` is the main job; `make test` runs all tests.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: all install system-deps demo test lint bench notebooks clean help
+
+all: demo
+
+help:
+	@echo "make demo       train a small network on the moons data set and write pictures to out/"
+	@echo "make test       all tests (unit, property-based, oracle, browser, notebooks)"
+	@echo "make lint       ruff, import-layer contracts, notebooks stripped of outputs"
+	@echo "make bench      gradstep vs micrograd vs PyTorch vs plain floats"
+	@echo "make notebooks  execute the teaching notebooks, HTML copies in out/notebooks/"
+	@echo "make install    only the set-up: .venv, dependencies, Graphviz"
+
+# The virtualenv is rebuilt only when pyproject.toml changes, so a second run is quick.
+$(STAMP): pyproject.toml
+	@bash scripts/make-venv.sh "$(PYTHON)" "$(VENV)"
+	@echo "installing gradstep and its dev dependencies into $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) system-deps
+
+system-deps:
+	@bash scripts/ensure-graphviz.sh
+
+demo: install
+	$(BIN)/gradstep demo
+
+test: install
+	@bash scripts/ensure-browser.sh
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check autograd nn optim tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_notebooks_stripped.py
+
+bench: install
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check micrograd==0.1.0
+	$(BIN)/python -m benchmarks
+
+notebooks: install
+	$(BIN)/python scripts/run_notebooks.py --html out/notebooks
+
+clean:
+	rm -rf $(VENV) out build *.egg-info .pytest_cache .ruff_cache .hypothesis

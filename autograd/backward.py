@@ -1,0 +1,210 @@
+"""Reverse mode: the order backprop visits nodes, and the backward pass (fast, or generic).
+
+Two passes share one visiting order, :func:`backprop_order`:
+
+* :func:`backward` — plain floats straight into ``.grad``. The ops that dominate a neural network
+  (``*``, ``+``, ``-``, ``dot``, ``sum_of``, ``relu``, ``tanh``) are pushed by hand-inlined code; every
+  other op calls its rule. The tests check the inlined code against the rules on random graphs.
+* :func:`propagate` — the rule of every op, with gradients kept in a dict (``.grad`` untouched).
+  It serves ``grad()``, ``create_graph=True`` (the same rules evaluated on Values), the teaching
+  trace and ``detect_anomaly()``.
+
+Nothing here recurses, so graph depth is limited only by memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .ops import ADD, DOT, FLOAT_MATH, MUL, RELU, SUB, SUM, TANH, VALUE_MATH, VARIADIC
+from .value import Value, _mode
+
+__all__ = ["backprop_order", "backward", "propagate", "local_derivatives"]
+
+
+def backprop_order(root: Value, include_leaves: bool = False) -> list[Value]:
+    """The nodes reachable from ``root`` in the order backprop visits them.
+
+    ``root`` comes first, and every node comes after all the nodes that consume it, so its gradient
+    is complete when it is reached (Kahn's algorithm on the reversed graph, first-in first-out, which
+    visits nodes roughly by their distance from the output). Leaves are left out unless
+    ``include_leaves`` (they have nothing to pass on).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"expected a Value, got {type(root).__name__}")
+    if root._op is None:
+        return [root] if include_leaves else []
+    # Pass 1: for every node that will be visited, count the edges that lead into it from above.
+    waiting: dict[Value, int] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for parent in _parents(node):
+            if parent._op is None and not include_leaves:
+                continue
+            count = waiting.get(parent)
+            if count is None:
+                waiting[parent] = 1
+                if parent._op is not None:
+                    stack.append(parent)
+            else:
+                waiting[parent] = count + 1
+    # Pass 2: a node is ready once every consumer has handed it its share of the gradient.
+    order = [root]
+    for node in order:  # the list grows while we walk it
+        if node._op is None:
+            continue
+        for parent in _parents(node):
+            count = waiting.get(parent)
+            if count is None:
+                continue
+            if count == 1:
+                del waiting[parent]
+                order.append(parent)
+            else:
+                waiting[parent] = count - 1
+    return order
+
+
+def _parents(node: Value) -> tuple[Value, ...]:
+    op = node._op
+    arity = op.arity
+    if arity == 2:
+        return (node._a, node._b)
+    if arity == 1:
+        return (node._a,)
+    return node._a
+
+
+def backward(root: Value, grad: float = 1.0) -> None:
+    """Add d(root)/d(node) · grad to ``node.grad`` for every node reachable from ``root``."""
+    grad = _seed(grad)
+    if _mode()[1]:  # detect_anomaly(): every contribution is checked, so take the generic path
+        for node, g in propagate(root, grad, check_finite=True).items():
+            node.grad += g
+        return
+    order = backprop_order(root)
+    if not order:  # a leaf
+        root.grad += grad
+        return
+    # Interior grads double as this pass's upstream gradients: park what earlier passes left in them
+    # and add it back at the end, so that a second backward() accumulates exactly like the first.
+    earlier = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    root.grad = grad
+    for node in order:
+        g = node.grad
+        op = node._op
+        if op is MUL:
+            a = node._a
+            b = node._b
+            a.grad += b.data * g
+            b.grad += a.data * g
+        elif op is DOT:
+            items = node._a
+            n = len(items) >> 1
+            for w, x in zip(items[:n], items[n : n + n]):
+                w.grad += x.data * g
+                x.grad += w.data * g
+            if len(items) & 1:
+                items[-1].grad += g
+        elif op is ADD:
+            node._a.grad += g
+            node._b.grad += g
+        elif op is RELU:
+            if node.data > 0.0:
+                node._a.grad += g
+        elif op is SUM:
+            for item in node._a:
+                item.grad += g
+        elif op is TANH:
+            out = node.data
+            node._a.grad += (1.0 - out * out) * g
+        elif op is SUB:
+            node._a.grad += g
+            node._b.grad -= g
+        else:
+            for parent, local in zip(_parents(node), local_derivatives(node)):
+                parent.grad += local * g
+    for node, g in zip(order, earlier):
+        if g:
+            node.grad += g
+
+
+def _seed(grad: Any) -> float:
+    if isinstance(grad, Value):
+        grad = grad.data
+    try:
+        return float(grad)
+    except (TypeError, ValueError):
+        raise TypeError(f"backward(grad=...) takes a real number, got {type(grad).__name__}") from None
+
+
+def local_derivatives(node: Value, create_graph: bool = False) -> tuple[Any, ...]:
+    """∂node/∂parent for each parent, from the op's rule: floats, or Values if ``create_graph``."""
+    op = node._op
+    if op is None:
+        return ()
+    if create_graph:
+        m, out, inputs = VALUE_MATH, node, _parents(node)
+    else:
+        m, out, inputs = FLOAT_MATH, node.data, [p.data for p in _parents(node)]
+    if op.has_param:
+        return op.local(m, out, *inputs, node._b)
+    return op.local(m, out, *inputs)
+
+
+StepHook = Callable[[Value, Any, tuple[Value, ...], tuple[Any, ...], list[Any]], None]
+
+
+def propagate(
+    root: Value,
+    seed: Any = 1.0,
+    *,
+    create_graph: bool = False,
+    check_finite: bool = False,
+    on_step: StepHook | None = None,
+) -> dict[Value, Any]:
+    """The generic backward pass: {node: d(root)/d(node) · seed} for every node reachable.
+
+    ``.grad`` is not touched. With ``create_graph`` the gradients are Values whose graphs can be
+    differentiated again. ``on_step(node, upstream, parents, locals, contributions)`` is called once per
+    visited node, in :func:`backprop_order` (leaves get a call with no parents).
+    """
+    grads: dict[Value, Any] = {root: seed}
+    for node in backprop_order(root, include_leaves=on_step is not None):
+        upstream = grads[node]
+        parents = _parents(node) if node._op is not None else ()
+        locals_ = local_derivatives(node, create_graph) if parents else ()
+        contributions = []
+        for parent, local in zip(parents, locals_):
+            contribution = local * upstream
+            if check_finite:
+                _check(node, parent, local, upstream, contribution)
+            contributions.append(contribution)
+            earlier = grads.get(parent)
+            grads[parent] = contribution if earlier is None else earlier + contribution
+        if on_step is not None:
+            on_step(node, upstream, parents, locals_, contributions)
+    return grads
+
+
+def _check(node: Value, parent: Value, local: Any, upstream: Any, contribution: Any) -> None:
+    value = contribution.data if isinstance(contribution, Value) else contribution
+    if math.isfinite(value):
+        return
+    inputs = ", ".join(repr(p.data) for p in _parents(node))
+    raise FloatingPointError(
+        f"detect_anomaly: the backward pass of {node._op.name} (inputs {inputs}; output {node.data!r}) "
+        f"produced {value!r}: local derivative {_num(local)} × upstream gradient {_num(upstream)}"
+    )
+
+
+def _num(x: Any) -> str:
+    return repr(x.data if isinstance(x, Value) else x)
+
+
+assert VARIADIC == -1  # _parents relies on arity 1, 2 or variadic

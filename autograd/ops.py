@@ -1,0 +1,368 @@
+"""The op rules: one entry per operation, and the single source of truth for it.
+
+Each :class:`Op` says three things about one operation:
+
+* ``forward`` — its value, computed on plain floats, with domain errors that name the op;
+* ``local`` — its local derivatives ∂out/∂input, one per input, written *once* against a small
+  math namespace ``m``. Called with :data:`FLOAT_MATH` and floats it gives numbers (what
+  ``backward()`` uses); called with :data:`VALUE_MATH` and :class:`~autograd.value.Value` objects
+  it builds the same expressions as a differentiable graph (what ``create_graph=True`` uses);
+* ``expr`` / ``derivs`` — the formula text a learner reads (``a·b``, ``∂(a·b)/∂a = b``), used by the
+  teaching trace and the graph labels.
+
+``local(m, out, *inputs)`` receives the op's output as ``out`` (a float or the output node itself)
+because several derivatives are cheapest in terms of it: (eˣ)' = eˣ, tanh' = 1 − tanh².
+Unary ops with a constant parameter (``x ** 2``, ``leaky_relu(slope)``) receive it last.
+
+Non-differentiable points follow PyTorch: relu'(0) = 0, |x|'(0) = sign(0) = 0, leaky_relu'(0) = slope;
+√x at 0 has derivative +inf.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "Op",
+    "OPS",
+    "FLOAT_MATH",
+    "VALUE_MATH",
+    "VARIADIC",
+    "ADD",
+    "SUB",
+    "MUL",
+    "DIV",
+    "POW",
+    "POWC",
+    "NEG",
+    "ABS",
+    "EXP",
+    "LOG",
+    "SQRT",
+    "TANH",
+    "SIGMOID",
+    "RELU",
+    "LEAKY_RELU",
+    "SIN",
+    "COS",
+    "SUM",
+    "DOT",
+]
+
+VARIADIC = -1
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """One operation: its forward value, local derivatives and the formula text a learner reads.
+
+    Attributes:
+        name: identifier, e.g. ``"mul"``.
+        symbol: what the graph shows on the op node and what ``Value.op`` returns, e.g. ``"*"``.
+        arity: 1, 2, or :data:`VARIADIC`.
+        forward: value on floats (for parametrised unary ops the parameter comes last).
+        local: ``local(m, out, *inputs[, param])`` → tuple of ∂out/∂input, one per input.
+        expr: formula of the output with ``{a}``, ``{b}`` (and ``{p}`` for the parameter).
+        derivs: formula of each local derivative, same placeholders. For variadic ops,
+            see :meth:`deriv_text`.
+        has_param: the op carries a constant parameter (exponent, slope) instead of a 2nd input.
+    """
+
+    name: str
+    symbol: str
+    arity: int
+    forward: Callable[..., float]
+    local: Callable[..., tuple[Any, ...]]
+    expr: str
+    derivs: tuple[str, ...]
+    has_param: bool = False
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+    # ---- formula text (used by the trace, the graph labels and the practice mode) -------------
+    def expr_text(self, names: list[str], param: float | None = None) -> str:
+        """The output as a formula of the inputs' names, e.g. ``a·b``."""
+        if self.arity == VARIADIC:
+            return self._variadic_expr(names)
+        return self.expr.format(**_slots(names, param))
+
+    def deriv_text(self, index: int, names: list[str], param: float | None = None) -> str:
+        """The local derivative ∂out/∂input[index] as a formula of the names, e.g. ``b``."""
+        if self.arity == VARIADIC:
+            return self._variadic_deriv(index, names)
+        return self.derivs[index].format(**_slots(names, param))
+
+    def _variadic_expr(self, names: list[str]) -> str:
+        if self is SUM:
+            return " + ".join(names) if len(names) <= 4 else f"{names[0]} + … + {names[-1]}"
+        pairs, bias = _dot_split(names)
+        terms = [f"{w}·{x}" for w, x in pairs]
+        if len(terms) > 3:
+            terms = [terms[0], "…", terms[-1]]
+        return " + ".join(terms + ([bias] if bias else []))
+
+    def _variadic_deriv(self, index: int, names: list[str]) -> str:
+        if self is SUM:
+            return "1"
+        n = len(names) // 2
+        if index >= 2 * n:
+            return "1"  # the bias
+        return names[index + n] if index < n else names[index - n]
+
+
+def _slots(names: list[str], param: float | None) -> dict[str, str]:
+    slots = {"a": names[0] if names else "a", "b": names[1] if len(names) > 1 else "b"}
+    if param is not None:
+        slots["p"] = _num(param)
+        slots["pm1"] = _num(param - 1)
+    return slots
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _dot_split(items: list[Any]) -> tuple[list[tuple[Any, Any]], Any]:
+    """Split a dot node's inputs ``w₁…wₙ, x₁…xₙ[, b]`` into pairs and the bias (or None)."""
+    n = len(items) // 2
+    bias = items[2 * n] if len(items) % 2 else None
+    return list(zip(items[:n], items[n : 2 * n])), bias
+
+
+# ---- the math namespaces the local-derivative rules are written against -----------------------
+class _FloatMath:
+    """Float versions of what the rules need; defined at the points where Python would raise."""
+
+    exp = staticmethod(math.exp)
+    log = staticmethod(math.log)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+
+    @staticmethod
+    def div(a: float, b: float) -> float:
+        if b == 0.0:
+            return math.copysign(math.inf, a) if a != 0.0 else math.nan
+        return a / b
+
+    @staticmethod
+    def pow(a: float, n: float) -> float:
+        try:
+            return a**n
+        except ZeroDivisionError:  # 0 ** negative: the derivative is infinite
+            return math.inf
+
+    @staticmethod
+    def sign(a: float) -> float:
+        return 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
+
+    @staticmethod
+    def step(a: float, below: float = 0.0) -> float:
+        return 1.0 if a > 0.0 else below
+
+    @staticmethod
+    def times_log(out: float, a: float) -> float:
+        """out·ln(a), taken as 0 where out is 0 (a = 0, positive exponent), as PyTorch does."""
+        if out == 0.0:
+            return 0.0
+        if a <= 0.0:
+            return math.nan
+        return out * math.log(a)
+
+
+class _ValueMath:
+    """Value versions: the same rules, built as a differentiable graph."""
+
+    @staticmethod
+    def exp(a: Any) -> Any:
+        return a.exp()
+
+    @staticmethod
+    def log(a: Any) -> Any:
+        return a.log()
+
+    @staticmethod
+    def sin(a: Any) -> Any:
+        return a.sin()
+
+    @staticmethod
+    def cos(a: Any) -> Any:
+        return a.cos()
+
+    @staticmethod
+    def div(a: Any, b: Any) -> Any:
+        return a / b
+
+    @staticmethod
+    def pow(a: Any, n: float) -> Any:
+        return a**n
+
+    # Piecewise-constant derivatives have derivative 0 (a.e.): they enter the graph as constants.
+    @staticmethod
+    def sign(a: Any) -> float:
+        return _FloatMath.sign(a.data)
+
+    @staticmethod
+    def step(a: Any, below: float = 0.0) -> float:
+        return _FloatMath.step(a.data, below)
+
+    @staticmethod
+    def times_log(out: Any, a: Any) -> Any:
+        if out.data == 0.0:
+            return 0.0
+        return out * a.log()
+
+
+FLOAT_MATH = _FloatMath()
+VALUE_MATH = _ValueMath()
+
+
+# ---- forward functions with domain errors that name the op and the value ---------------------
+def _div(a: float, b: float) -> float:
+    if b == 0.0:
+        raise ZeroDivisionError(f"div: {a!r} / {b!r} divides by zero; the divisor must be non-zero")
+    return a / b
+
+
+def _power(a: float, n: float, op: str) -> float:
+    if a == 0.0 and n < 0.0:
+        raise ZeroDivisionError(
+            f"{op}: 0.0 ** {n!r} divides by zero; a negative power needs a non-zero base"
+        )
+    if a < 0.0 and not float(n).is_integer():
+        raise ValueError(
+            f"{op}: {a!r} ** {n!r} is not a real number (negative base, fractional exponent); "
+            "use a positive base or an integer exponent"
+        )
+    try:
+        return float(a**n)
+    except OverflowError:
+        raise OverflowError(f"{op}: {a!r} ** {n!r} overflows float64 (largest ≈ 1.8e308)") from None
+
+
+def _pow(a: float, b: float) -> float:
+    return _power(a, b, "pow")
+
+
+def _powc(a: float, n: float) -> float:
+    return _power(a, n, "pow")
+
+
+def _exp(a: float) -> float:
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise OverflowError(
+            f"exp: exp({a!r}) overflows float64 (exp is finite only for inputs ≤ 709.78); "
+            "scale the input down, or use a numerically stable form (e.g. sigmoid, softmax)"
+        ) from None
+
+
+def _log(a: float) -> float:
+    if not a > 0.0:
+        raise ValueError(
+            f"log: log({a!r}) is undefined; the logarithm needs an input > 0 "
+            "(clamp it, e.g. (x + 1e-12).log(), or check where the negative value comes from)"
+        )
+    return math.log(a)
+
+
+def _sqrt(a: float) -> float:
+    if a < 0.0:
+        raise ValueError(f"sqrt: sqrt({a!r}) is undefined; the square root needs an input ≥ 0")
+    return math.sqrt(a)
+
+
+def _sigmoid(a: float) -> float:
+    # Two branches so that exp never overflows: sigmoid(-1000) is 0, not an OverflowError.
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def _relu(a: float) -> float:
+    return a if a > 0.0 else 0.0
+
+
+def _leaky_relu(a: float, slope: float) -> float:
+    return a if a > 0.0 else a * slope
+
+
+def _dot(*items: float) -> float:
+    pairs, bias = _dot_split(list(items))
+    total = 0.0 if bias is None else bias
+    for w, x in pairs:
+        total += w * x
+    return total
+
+
+def _ones(m: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
+    return (1.0,) * len(inputs)
+
+
+def _dot_local(m: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
+    n = len(inputs) // 2
+    ws, xs = inputs[:n], inputs[n : 2 * n]
+    return tuple(xs) + tuple(ws) + ((1.0,) if len(inputs) % 2 else ())
+
+
+# ---- the table ------------------------------------------------------------------------------------
+ADD = Op("add", "+", 2, float.__add__, lambda m, out, a, b: (1.0, 1.0), "{a} + {b}", ("1", "1"))
+SUB = Op("sub", "-", 2, float.__sub__, lambda m, out, a, b: (1.0, -1.0), "{a} − {b}", ("1", "−1"))
+MUL = Op("mul", "*", 2, float.__mul__, lambda m, out, a, b: (b, a), "{a}·{b}", ("{b}", "{a}"))
+DIV = Op(
+    "div", "/", 2, _div, lambda m, out, a, b: (m.div(1.0, b), -out / b), "{a}/{b}", ("1/{b}", "−{a}/{b}²")
+)
+POW = Op(
+    "pow",
+    "**",
+    2,
+    _pow,
+    lambda m, out, a, b: (b * m.pow(a, b - 1.0), m.times_log(out, a)),
+    "{a}^{b}",
+    ("{b}·{a}^({b}−1)", "{a}^{b}·ln {a}"),
+)
+POWC = Op(
+    "powc",
+    "**",
+    1,
+    _powc,
+    lambda m, out, a, n: (n * m.pow(a, n - 1.0),),
+    "{a}^{p}",
+    ("{p}·{a}^{pm1}",),
+    has_param=True,
+)
+NEG = Op("neg", "neg", 1, float.__neg__, lambda m, out, a: (-1.0,), "−{a}", ("−1",))
+ABS = Op("abs", "abs", 1, abs, lambda m, out, a: (m.sign(a),), "|{a}|", ("sign({a})",))
+EXP = Op("exp", "exp", 1, _exp, lambda m, out, a: (out,), "exp({a})", ("exp({a})",))
+LOG = Op("log", "log", 1, _log, lambda m, out, a: (m.div(1.0, a),), "ln {a}", ("1/{a}",))
+SQRT = Op("sqrt", "sqrt", 1, _sqrt, lambda m, out, a: (m.div(0.5, out),), "√{a}", ("1/(2·√{a})",))
+TANH = Op("tanh", "tanh", 1, math.tanh, lambda m, out, a: (1.0 - out * out,), "tanh({a})", ("1 − tanh²({a})",))
+SIGMOID = Op(
+    "sigmoid", "sigmoid", 1, _sigmoid, lambda m, out, a: (out * (1.0 - out),), "σ({a})", ("σ({a})·(1 − σ({a}))",)
+)
+RELU = Op("relu", "relu", 1, _relu, lambda m, out, a: (m.step(a),), "relu({a})", ("1 if {a} > 0 else 0",))
+LEAKY_RELU = Op(
+    "leaky_relu",
+    "leaky_relu",
+    1,
+    _leaky_relu,
+    lambda m, out, a, slope: (m.step(a, slope),),
+    "leaky_relu({a})",
+    ("1 if {a} > 0 else {p}",),
+    has_param=True,
+)
+SIN = Op("sin", "sin", 1, math.sin, lambda m, out, a: (m.cos(a),), "sin({a})", ("cos({a})",))
+COS = Op("cos", "cos", 1, math.cos, lambda m, out, a: (-m.sin(a),), "cos({a})", ("−sin({a})",))
+SUM = Op("sum", "sum", VARIADIC, lambda *xs: math.fsum(xs), _ones, "Σ", ())
+DOT = Op("dot", "dot", VARIADIC, _dot, _dot_local, "Σ wᵢ·xᵢ + b", ())
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (ADD, SUB, MUL, DIV, POW, POWC, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY_RELU,
+               SIN, COS, SUM, DOT)
+}

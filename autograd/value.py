@@ -1,0 +1,398 @@
+"""``Value``: one scalar node of a dynamically recorded computation graph.
+
+A node stores its number (``data``), the gradient of the last ``backward()`` output with respect to
+it (``grad``), the op rule that made it and the inputs it was made from. Nothing else: no closure,
+no set of children, no per-node dict, so a graph holds no reference cycles and is freed by reference
+counting the moment the last reference to its output is dropped.
+
+Memory layout (why the slots look the way they do): the inputs live in two slots, ``_a`` and ``_b``,
+instead of a tuple, which saves a 56-byte tuple on every node. Unary ops with a constant parameter
+(``x ** 2``, ``leaky_relu(slope)``) keep the parameter in ``_b``; n-ary ops (``sum_of``, ``dot``) keep a
+tuple of inputs in ``_a``. ``parents`` rebuilds the tuple on demand.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any, Union
+
+from . import ops as _ops
+from .ops import ADD, DOT, MUL, SUB, SUM, VARIADIC, Op
+
+__all__ = ["Value", "sum_of", "dot", "Number"]
+
+Number = Union[int, float]
+
+# Global mode, read on every op. One flag keeps the common path to a single check:
+# _PLAIN is True when graphs are recorded and anomaly detection is off.
+_GRAD_ENABLED = True
+_ANOMALY = False
+_PLAIN = True
+
+
+def _set_mode(grad_enabled: bool, anomaly: bool) -> None:
+    global _GRAD_ENABLED, _ANOMALY, _PLAIN
+    _GRAD_ENABLED, _ANOMALY = grad_enabled, anomaly
+    _PLAIN = grad_enabled and not anomaly
+
+
+def _mode() -> tuple[bool, bool]:
+    return _GRAD_ENABLED, _ANOMALY
+
+
+def _as_float(data: Any) -> float:
+    """Convert what a Value may hold to float, or raise a TypeError that says what was given."""
+    if isinstance(data, Value):
+        raise TypeError(
+            "Value(...) was given a Value; use the Value itself, or Value(v.data) for a new leaf "
+            "that is cut off from v's graph"
+        )
+    if isinstance(data, numbers.Real):  # int, float, bool, Fraction, numpy integer/floating
+        return float(data)
+    size = getattr(data, "size", None)
+    if size == 1 and hasattr(data, "item") and isinstance(data.item(), numbers.Real):
+        return float(data.item())  # a one-element numpy array
+    if isinstance(data, complex) or isinstance(data, numbers.Complex):
+        what = f"the complex number {data!r}"
+    elif size is not None:
+        what = f"a numpy array of shape {getattr(data, 'shape', '?')}"
+    elif isinstance(data, str):
+        what = f"the string {data!r}"
+    elif data is None:
+        what = "None"
+    else:
+        what = f"a {type(data).__name__} ({_short(data)})"
+    raise TypeError(
+        f"Value() takes one real number (int, float or numpy scalar), but was given {what}. "
+        "A graph node holds a single number: make one Value per number, "
+        "e.g. [Value(x) for x in xs]."
+    )
+
+
+def _short(obj: Any) -> str:
+    text = repr(obj)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class Value:
+    """A scalar in a computation graph.
+
+    >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
+    >>> y = a * b + a
+    >>> y.backward()
+    >>> a.grad, b.grad
+    (-2.0, 2.0)
+
+    Attributes:
+        data: the number (float).
+        grad: dL/d(this node) accumulated by ``backward()`` calls; starts at 0.0.
+        label: a name for pictures and traces ("" if none).
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
+
+    #: nn's Parameter sets this; pictures draw parameters differently from other leaves.
+    is_parameter = False
+
+    data: float
+    grad: float
+    label: str
+
+    def __init__(self, data: Any, label: str = "") -> None:
+        if type(data) is not float:
+            data = _as_float(data)
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__} {_short(label)}")
+        self.data = data
+        self.grad = 0.0
+        self.label = label
+        self._op: Op | None = None
+        self._a: Any = None
+        self._b: Any = None
+
+    # ---- structure ---------------------------------------------------------------------------
+    @property
+    def op(self) -> str:
+        """The symbol of the op that made this node ("" for a leaf)."""
+        return "" if self._op is None else self._op.symbol
+
+    @property
+    def rule(self) -> Op | None:
+        """The :class:`~autograd.ops.Op` that made this node (None for a leaf)."""
+        return self._op
+
+    @property
+    def param(self) -> float | None:
+        """The constant parameter of a parametrised op (the exponent of ``x ** 2``), else None."""
+        op = self._op
+        return self._b if op is not None and op.has_param else None
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The nodes this one was computed from, in the op's argument order (() for a leaf)."""
+        op = self._op
+        if op is None:
+            return ()
+        arity = op.arity
+        if arity == 2:
+            return (self._a, self._b)
+        if arity == 1:
+            return (self._a,)
+        return self._a
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._op is None
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Comparisons look at the numbers; == is deliberately left as identity so Values stay hashable
+    # (graph algorithms keep them in dicts and sets).
+    def __lt__(self, other: Any) -> bool:
+        return self.data < _data(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= _data(other)
+
+    # ---- the hot binary ops: inlined forward, checked against the rule by the tests ------------
+    def __add__(self, other: Any) -> Value:
+        if not isinstance(other, Value):
+            other = _constant(other, "+")
+        if _PLAIN:
+            return _node(self.data + other.data, ADD, self, other)
+        return _apply(ADD, self, other)
+
+    def __radd__(self, other: Any) -> Value:
+        return _constant(other, "+").__add__(self)
+
+    def __sub__(self, other: Any) -> Value:
+        if not isinstance(other, Value):
+            other = _constant(other, "-")
+        if _PLAIN:
+            return _node(self.data - other.data, SUB, self, other)
+        return _apply(SUB, self, other)
+
+    def __rsub__(self, other: Any) -> Value:
+        return _constant(other, "-").__sub__(self)
+
+    def __mul__(self, other: Any) -> Value:
+        if not isinstance(other, Value):
+            other = _constant(other, "*")
+        if _PLAIN:
+            return _node(self.data * other.data, MUL, self, other)
+        return _apply(MUL, self, other)
+
+    def __rmul__(self, other: Any) -> Value:
+        return _constant(other, "*").__mul__(self)
+
+    # ---- everything else goes through the rule table -------------------------------------------
+    def __truediv__(self, other: Any) -> Value:
+        return _apply(_ops.DIV, self, other if isinstance(other, Value) else _constant(other, "/"))
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return _apply(_ops.DIV, _constant(other, "/"), self)
+
+    def __pow__(self, other: Any) -> Value:
+        if isinstance(other, Value):
+            return _apply(_ops.POW, self, other)
+        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+            return _apply_param(_ops.POWC, self, float(other))
+        raise TypeError(_bad_operand("**", other))
+
+    def __rpow__(self, other: Any) -> Value:
+        return _apply(_ops.POW, _constant(other, "**"), self)
+
+    def __neg__(self) -> Value:
+        return _apply(_ops.NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _apply(_ops.ABS, self)
+
+    def exp(self) -> Value:
+        """eˣ. Overflow (x > 709.78) raises OverflowError naming exp, never returns inf silently."""
+        return _apply(_ops.EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm; raises ValueError for inputs ≤ 0."""
+        return _apply(_ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        """Square root; raises ValueError for negative inputs. The derivative at 0 is +inf."""
+        return _apply(_ops.SQRT, self)
+
+    def tanh(self) -> Value:
+        return _apply(_ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e⁻ˣ), computed without overflow for any input."""
+        return _apply(_ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, x); its derivative at 0 is taken as 0 (PyTorch's convention)."""
+        return _apply(_ops.RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, slope·x otherwise."""
+        if not isinstance(slope, numbers.Real) or isinstance(slope, bool) or not math.isfinite(slope):
+            raise TypeError(f"leaky_relu slope must be a finite real number, got {_short(slope)}")
+        return _apply_param(_ops.LEAKY_RELU, self, float(slope))
+
+    def sin(self) -> Value:
+        return _apply(_ops.SIN, self)
+
+    def cos(self) -> Value:
+        return _apply(_ops.COS, self)
+
+    # ---- reverse mode ------------------------------------------------------------------------------
+    def backward(self, grad: float = 1.0) -> None:
+        """Accumulate d(self)/d(node) · grad into ``.grad`` of every node reachable from here.
+
+        Gradients add up across calls, as in PyTorch: call ``zero_grad()`` (or set ``.grad = 0``)
+        between steps. Iterative, so chains of millions of nodes are fine.
+        """
+        from .backward import backward
+
+        backward(self, grad)
+
+
+# ---- node construction ----------------------------------------------------------------------------
+_new = object.__new__
+
+
+def _node(data: float, op: Op, a: Any, b: Any) -> Value:
+    """Make an op node without Value.__init__'s checks (data is already a float)."""
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._a = a
+    node._b = b
+    return node
+
+
+def _constant(x: Any, symbol: str) -> Value:
+    """Wrap a plain number used in an expression as a leaf node, so it shows in the graph."""
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return Value(float(x))
+    raise TypeError(_bad_operand(symbol, x))
+
+
+def _bad_operand(symbol: str, x: Any) -> str:
+    return (
+        f"unsupported operand for {symbol}: Value and {type(x).__name__} ({_short(x)}); "
+        "combine a Value with another Value or a real number"
+    )
+
+
+def _data(x: Any) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real):
+        return float(x)
+    raise TypeError(f"cannot compare a Value with {type(x).__name__} ({_short(x)})")
+
+
+def _check_finite(op: Op, out: float, inputs: Sequence[float]) -> None:
+    if not math.isfinite(out):
+        shown = ", ".join(repr(x) for x in inputs)
+        raise FloatingPointError(
+            f"detect_anomaly: {op.name} produced {out!r} in the forward pass from input(s) ({shown})"
+        )
+
+
+def _apply(op: Op, *inputs: Value) -> Value:
+    """Run an op with its rule's forward, honouring no_grad() and detect_anomaly()."""
+    datas = [v.data for v in inputs]
+    out = op.forward(*datas)
+    if _ANOMALY:
+        _check_finite(op, out, datas)
+    if not _GRAD_ENABLED:
+        return Value(out)
+    if len(inputs) == 2:
+        return _node(out, op, inputs[0], inputs[1])
+    return _node(out, op, inputs[0], None)
+
+
+def _apply_param(op: Op, x: Value, param: float) -> Value:
+    out = op.forward(x.data, param)
+    if _ANOMALY:
+        _check_finite(op, out, (x.data, param))
+    if not _GRAD_ENABLED:
+        return Value(out)
+    return _node(out, op, x, param)
+
+
+def _apply_variadic(op: Op, inputs: tuple[Value, ...]) -> Value:
+    datas = [v.data for v in inputs]
+    out = op.forward(*datas)
+    if _ANOMALY:
+        _check_finite(op, out, datas)
+    if not _GRAD_ENABLED:
+        return Value(out)
+    return _node(out, op, inputs, None)
+
+
+def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
+    values = tuple(v if isinstance(v, Value) else _constant(v, what) for v in items)
+    return values
+
+
+def sum_of(values: Iterable[Value | Number]) -> Value:
+    """Σ values as *one* node with n inputs (each local derivative is 1).
+
+    Equivalent to ``v1 + v2 + … + vn`` but with one node instead of n−1, which keeps loss graphs over
+    a data set small and fast. An empty sum is ``Value(0.0)``.
+    """
+    items = _as_values(values, "sum_of")
+    if not items:
+        return Value(0.0)
+    if len(items) == 1:
+        return items[0]
+    return _apply_variadic(SUM, items)
+
+
+def dot(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number | None = None) -> Value:
+    """Σ wᵢ·xᵢ (+ b) as one node: a neuron's weighted sum.
+
+    Its local derivatives are simply ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ and ∂/∂b = 1. One n-ary node instead of
+    2n binary ones is what makes an MLP step fast; pictures and traces show it as "Σ wᵢ·xᵢ + b".
+    """
+    ws = _as_values(weights, "dot")
+    xs = _as_values(inputs, "dot")
+    if len(ws) != len(xs):
+        raise ValueError(
+            f"dot: got {len(ws)} weights but {len(xs)} inputs; they must pair up one to one "
+            "(check the layer's nin against the size of the input)"
+        )
+    if not ws:
+        raise ValueError("dot: needs at least one weight/input pair")
+    items = ws + xs
+    if bias is not None:
+        items += (bias if isinstance(bias, Value) else _constant(bias, "dot"),)
+    if _PLAIN:
+        total = 0.0 if bias is None else items[-1].data
+        for w, x in zip(ws, xs):
+            total += w.data * x.data
+        return _node(total, DOT, items, None)
+    return _apply_variadic(DOT, items)
+
+
+# Every op must be one of: binary (two Value inputs), unary (+ an optional constant), variadic.
+assert all(op.arity in (1, 2, VARIADIC) for op in _ops.OPS.values())
