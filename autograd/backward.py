@@ -36,36 +36,71 @@ def backprop_order(root: Value, include_leaves: bool = False) -> list[Value]:
         raise TypeError(f"expected a Value, got {type(root).__name__}")
     if root._op is None:
         return [root] if include_leaves else []
-    # Pass 1: for every node that will be visited, count the edges that lead into it from above.
-    waiting: dict[Value, int] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        for parent in _parents(node):
-            if parent._op is None and not include_leaves:
-                continue
-            count = waiting.get(parent)
-            if count is None:
-                waiting[parent] = 1
-                if parent._op is not None:
-                    stack.append(parent)
-            else:
-                waiting[parent] = count + 1
-    # Pass 2: a node is ready once every consumer has handed it its share of the gradient.
+    found = _count_consumers(root, include_leaves)
     order = [root]
-    for node in order:  # the list grows while we walk it
-        if node._op is None:
-            continue
-        for parent in _parents(node):
-            count = waiting.get(parent)
-            if count is None:
+    emit = order.append
+    try:
+        for node in order:  # the list grows while we walk it
+            if node._op is None:
                 continue
-            if count == 1:
-                del waiting[parent]
-                order.append(parent)
-            else:
-                waiting[parent] = count - 1
+            for parent in _parents(node):
+                count = parent._n
+                if count == 1:
+                    parent._n = 0
+                    emit(parent)
+                elif count:
+                    parent._n = count - 1
+    except BaseException:
+        _reset(found)
+        raise
     return order
+
+
+def _count_consumers(root: Value, include_leaves: bool = False, zero_grads: list | None = None) -> list[Value]:
+    """Pass 1 of Kahn's algorithm: set ``node._n`` to the number of edges into it from above.
+
+    Returns the nodes found (root excluded). With ``zero_grads`` (a list), also parks each interior
+    node's current ``.grad`` there as (node, grad) and zeroes it; see :func:`backward`.
+    This loop runs once per node of every backward pass, so the parents are unpacked inline
+    rather than through :func:`_parents` (a call and a tuple per node cost a third of the pass).
+    """
+    found: list[Value] = []
+    stack = [root]
+    pop, push, keep = stack.pop, stack.append, found.append
+    try:
+        while stack:
+            node = pop()
+            arity = node._op.arity
+            if arity == 2:
+                parents: Any = (node._a, node._b)
+            elif arity == 1:
+                parents = (node._a,)
+            else:
+                parents = node._a
+            for parent in parents:
+                count = parent._n
+                if count:
+                    parent._n = count + 1
+                elif parent._op is not None:
+                    parent._n = 1
+                    keep(parent)
+                    push(parent)
+                    if zero_grads is not None and parent.grad:
+                        zero_grads.append((parent, parent.grad))
+                        parent.grad = 0.0
+                elif include_leaves:
+                    parent._n = 1
+                    keep(parent)
+    except BaseException:
+        _reset(found)
+        raise
+    return found
+
+
+def _reset(nodes: list[Value]) -> None:
+    """Leave the scratch counts clean after an interrupted pass (e.g. KeyboardInterrupt)."""
+    for node in nodes:
+        node._n = 0
 
 
 def _parents(node: Value) -> tuple[Value, ...]:
@@ -85,53 +120,97 @@ def backward(root: Value, grad: float = 1.0) -> None:
         for node, g in propagate(root, grad, check_finite=True).items():
             node.grad += g
         return
-    order = backprop_order(root)
-    if not order:  # a leaf
+    if root._op is None:  # a leaf
         root.grad += grad
         return
     # Interior grads double as this pass's upstream gradients: park what earlier passes left in them
     # and add it back at the end, so that a second backward() accumulates exactly like the first.
-    earlier = [node.grad for node in order]
-    for node in order:
-        node.grad = 0.0
+    earlier: list[tuple[Value, float]] = [(root, root.grad)] if root.grad else []
+    found = _count_consumers(root, zero_grads=earlier)
     root.grad = grad
-    for node in order:
-        g = node.grad
-        op = node._op
-        if op is MUL:
+    ready = [root]
+    pop, push = ready.pop, ready.append
+    try:
+        # Kahn's pass 2 fused with the gradient pushes: a node is popped once all of its consumers
+        # have pushed into it (LIFO is as valid as backprop_order's FIFO, and cheaper). Each branch
+        # pushes one op's gradient and leaves its Value inputs in `a` (and `b`, or None) so the
+        # common tail can count them down; n-ary ops count their inputs down themselves.
+        while ready:
+            node = pop()
+            g = node.grad
+            op = node._op
             a = node._a
-            b = node._b
-            a.grad += b.data * g
-            b.grad += a.data * g
-        elif op is DOT:
-            items = node._a
-            n = len(items) >> 1
-            for w, x in zip(items[:n], items[n : n + n]):
-                w.grad += x.data * g
-                x.grad += w.data * g
-            if len(items) & 1:
-                items[-1].grad += g
-        elif op is ADD:
-            node._a.grad += g
-            node._b.grad += g
-        elif op is RELU:
-            if node.data > 0.0:
-                node._a.grad += g
-        elif op is SUM:
-            for item in node._a:
-                item.grad += g
-        elif op is TANH:
-            out = node.data
-            node._a.grad += (1.0 - out * out) * g
-        elif op is SUB:
-            node._a.grad += g
-            node._b.grad -= g
-        else:
-            for parent, local in zip(_parents(node), local_derivatives(node)):
-                parent.grad += local * g
-    for node, g in zip(order, earlier):
-        if g:
-            node.grad += g
+            if op is MUL:
+                b = node._b
+                a.grad += b.data * g
+                b.grad += a.data * g
+            elif op is ADD:
+                b = node._b
+                a.grad += g
+                b.grad += g
+            elif op is DOT or op is SUM:
+                if op is DOT:
+                    n = len(a) >> 1
+                    for w, x in zip(a[:n], a[n : n + n]):
+                        w.grad += x.data * g
+                        x.grad += w.data * g
+                    if len(a) & 1:
+                        a[-1].grad += g
+                else:
+                    for item in a:
+                        item.grad += g
+                for item in a:
+                    count = item._n
+                    if count == 1:
+                        item._n = 0
+                        push(item)
+                    elif count:
+                        item._n = count - 1
+                continue
+            elif op is RELU:
+                b = None
+                if node.data > 0.0:
+                    a.grad += g
+            elif op is TANH:
+                b = None
+                out = node.data
+                a.grad += (1.0 - out * out) * g
+            elif op is SUB:
+                b = node._b
+                a.grad += g
+                b.grad -= g
+            else:
+                parents = _parents(node)
+                for parent, local in zip(parents, local_derivatives(node)):
+                    parent.grad += local * g
+                if op.arity == VARIADIC:
+                    for item in parents:
+                        count = item._n
+                        if count == 1:
+                            item._n = 0
+                            push(item)
+                        elif count:
+                            item._n = count - 1
+                    continue
+                b = node._b if op.arity == 2 else None
+            count = a._n
+            if count == 1:
+                a._n = 0
+                push(a)
+            elif count:
+                a._n = count - 1
+            if b is not None:
+                count = b._n
+                if count == 1:
+                    b._n = 0
+                    push(b)
+                elif count:
+                    b._n = count - 1
+    except BaseException:
+        _reset(found)
+        raise
+    for node, g in earlier:
+        node.grad += g
 
 
 def _seed(grad: Any) -> float:
@@ -207,4 +286,3 @@ def _num(x: Any) -> str:
     return repr(x.data if isinstance(x, Value) else x)
 
 
-assert VARIADIC == -1  # _parents relies on arity 1, 2 or variadic
