@@ -18,14 +18,14 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Union
+from typing import Any
 
 from . import ops as _ops
 from .ops import ADD, DOT, MUL, SUB, SUM, VARIADIC, Op
 
 __all__ = ["Value", "sum_of", "dot", "Number"]
 
-Number = Union[int, float]
+Number = int | float
 
 # Global mode, read on every op. One flag keeps the common path to a single check:
 # _PLAIN is True when graphs are recorded and anomaly detection is off.
@@ -56,7 +56,7 @@ def _as_float(data: Any) -> float:
     size = getattr(data, "size", None)
     if size == 1 and hasattr(data, "item") and isinstance(data.item(), numbers.Real):
         return float(data.item())  # a one-element numpy array
-    if isinstance(data, complex) or isinstance(data, numbers.Complex):
+    if isinstance(data, numbers.Complex):
         what = f"the complex number {data!r}"
     elif size is not None:
         what = f"a numpy array of shape {getattr(data, 'shape', '?')}"
@@ -396,7 +396,9 @@ def sum_of(values: Iterable[Value | Number]) -> Value:
     return _apply_variadic(SUM, items)
 
 
-def dot(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number | None = None) -> Value:
+def dot(
+    weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number | None = None
+) -> Value:
     """Σ wᵢ·xᵢ (+ b) as one node: a neuron's weighted sum.
 
     Its local derivatives are simply ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ and ∂/∂b = 1. One n-ary node instead of
