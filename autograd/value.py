@@ -404,24 +404,28 @@ def dot(
     Its local derivatives are simply ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ and ∂/∂b = 1. One n-ary node instead of
     2n binary ones is what makes an MLP step fast; pictures and traces show it as "Σ wᵢ·xᵢ + b".
     """
-    ws = _as_values(weights, "dot")
-    xs = _as_values(inputs, "dot")
-    if len(ws) != len(xs):
+    n = len(weights)
+    if n != len(inputs):
         raise ValueError(
-            f"dot: got {len(ws)} weights but {len(xs)} inputs; they must pair up one to one "
+            f"dot: got {n} weights but {len(inputs)} inputs; they must pair up one to one "
             "(check the layer's nin against the size of the input)"
         )
-    if not ws:
+    if not n:
         raise ValueError("dot: needs at least one weight/input pair")
-    items = ws + xs
-    if bias is not None:
-        items += (bias if isinstance(bias, Value) else _constant(bias, "dot"),)
+    items = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
     if _PLAIN:
-        total = 0.0 if bias is None else items[-1].data
-        for w, x in zip(ws, xs):
-            total += w.data * x.data
-        return _node(total, DOT, items, None)
-    return _apply_variadic(DOT, items)
+        # The common case, every item a Value, costs no per-item type check: a plain number has no
+        # .data (AttributeError) and a numpy scalar's .data is a memoryview (TypeError), so anything
+        # else falls through to the converting path below. This runs for every neuron on every sample.
+        try:
+            total = 0.0 if bias is None else bias.data + 0.0
+            for w, x in zip(items[:n], items[n : n + n]):
+                total += w.data * x.data
+            if type(total) is float:
+                return _node(total, DOT, items, None)
+        except (AttributeError, TypeError):
+            pass
+    return _apply_variadic(DOT, _as_values(items, "dot"))
 
 
 # Every op must be one of: binary (two Value inputs), unary (+ an optional constant), variadic.
