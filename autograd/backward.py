@@ -148,18 +148,32 @@ def backward(root: Value, grad: float = 1.0) -> None:
                 b = node._b
                 a.grad += g
                 b.grad += g
-            elif op is DOT or op is SUM:
-                if op is DOT:
-                    n = len(a) >> 1
-                    for w, x in zip(a[:n], a[n : n + n]):
-                        w.grad += x.data * g
-                        x.grad += w.data * g
-                    if len(a) & 1:
-                        a[-1].grad += g
-                else:
-                    for item in a:
-                        item.grad += g
+            elif op is DOT:
+                # Pushes and count-downs share one walk over the inputs: a neuron has many.
+                n = len(a) >> 1
+                for w, x in zip(a[:n], a[n : n + n]):
+                    w.grad += x.data * g
+                    x.grad += w.data * g
+                    count = w._n
+                    if count == 1:
+                        w._n = 0
+                        push(w)
+                    elif count:
+                        w._n = count - 1
+                    count = x._n
+                    if count == 1:
+                        x._n = 0
+                        push(x)
+                    elif count:
+                        x._n = count - 1
+                if not len(a) & 1:
+                    continue
+                a = a[-1]  # the bias: pushed here, counted down by the common tail
+                b = None
+                a.grad += g
+            elif op is SUM:
                 for item in a:
+                    item.grad += g
                     count = item._n
                     if count == 1:
                         item._n = 0

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops as _ops
-from .ops import ADD, DOT, MUL, SUB, SUM, VARIADIC, Op
+from .ops import ADD, DOT, MUL, RELU, SUB, SUM, TANH, VARIADIC, Op
 
 __all__ = ["Value", "sum_of", "dot", "Number"]
 
@@ -264,7 +264,9 @@ class Value:
         return _apply(_ops.SQRT, self)
 
     def tanh(self) -> Value:
-        return _apply(_ops.TANH, self)
+        if _PLAIN:  # inlined like + - *: activations run once per neuron per sample
+            return _node(math.tanh(self.data), TANH, self, None)
+        return _apply(TANH, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e⁻ˣ), computed without overflow for any input."""
@@ -272,7 +274,10 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, x); its derivative at 0 is taken as 0 (PyTorch's convention)."""
-        return _apply(_ops.RELU, self)
+        if _PLAIN:
+            data = self.data
+            return _node(data if data > 0.0 else 0.0, RELU, self, None)
+        return _apply(RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, slope·x otherwise."""
