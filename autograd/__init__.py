@@ -37,6 +37,14 @@ __all__ = [
     "sum_of",
     "trace_backward",
     "BackpropStep",
+    "Trace",
+    "check_grads",
+    "make_exercise",
+    "Exercise",
+    "gradcheck",
+    "gradgradcheck",
+    "limit_table",
+    "draw_graph",
 ]
 
 # Loaded on first use, so `import autograd` stays quick and graphviz is needed only for pictures.
@@ -44,6 +52,13 @@ _LAZY = {
     "trace_backward": "autograd.trace",
     "BackpropStep": "autograd.trace",
     "Trace": "autograd.trace",
+    "check_grads": "autograd.practice",
+    "make_exercise": "autograd.practice",
+    "Exercise": "autograd.practice",
+    "gradcheck": "autograd.check",
+    "gradgradcheck": "autograd.check",
+    "limit_table": "autograd.check",
+    "draw_graph": "autograd.viz",
 }
 
 

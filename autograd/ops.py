@@ -118,7 +118,9 @@ def _slots(names: list[str], param: float | None) -> dict[str, str]:
     slots = {"a": names[0] if names else "a", "b": names[1] if len(names) > 1 else "b"}
     if param is not None:
         slots["p"] = _num(param)
-        slots["pm1"] = _num(param - 1)
+        # a^(n−1) written the way a person would: x for x¹, 1 for x⁰.
+        lower = param - 1
+        slots["a_pm1"] = "1" if lower == 0 else slots["a"] if lower == 1 else f"{slots['a']}^{_num(lower)}"
     return slots
 
 
@@ -333,7 +335,7 @@ POWC = Op(
     _powc,
     lambda m, out, a, n: (n * m.pow(a, n - 1.0),),
     "{a}^{p}",
-    ("{p}·{a}^{pm1}",),
+    ("{p}·{a_pm1}",),
     has_param=True,
 )
 NEG = Op("neg", "neg", 1, float.__neg__, lambda m, out, a: (-1.0,), "−{a}", ("−1",))

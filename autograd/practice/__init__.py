@@ -1,0 +1,35 @@
+"""Backprop by hand: a learner's gradients marked, and the classic mistakes named.
+
+* :func:`check_grads` — mark answers {node or label: dL/dnode} against the engine (``.grad`` untouched);
+* :class:`Exercise` / :func:`make_exercise` — questions in backprop order, ``answer``, ``hint``, ``score``;
+* :func:`quiz_questions` — the same questions as data, for the HTML stepper's quiz mode.
+
+A wrong answer is named with the first of :data:`MISTAKES` that explains it (and that the right answer
+does not): ``"accumulation"`` (one path of several), ``"local-only"`` (the local derivative, not
+multiplied by the upstream gradient), ``"upstream-only"`` (the upstream gradient without the local
+derivative), ``"sign"`` (the negative), ``"value-not-grad"`` (the node's value); or ``None``.
+"""
+
+from __future__ import annotations
+
+from .diagnose import MISTAKE_TITLES, MISTAKES
+from .exercises import LEVELS, Exercise, Feedback, Question, Score, make_exercise
+from .quiz import QuizCandidate, QuizQuestion, quiz_questions
+from .report import GradReport, GradRow, check_grads
+
+__all__ = [
+    "MISTAKES",
+    "MISTAKE_TITLES",
+    "LEVELS",
+    "check_grads",
+    "GradReport",
+    "GradRow",
+    "Exercise",
+    "Question",
+    "Feedback",
+    "Score",
+    "make_exercise",
+    "quiz_questions",
+    "QuizQuestion",
+    "QuizCandidate",
+]

@@ -1,0 +1,425 @@
+"""What the engine knows about each node, and which wrong answers a classic mistake would produce.
+
+:func:`analyse` runs the engine's own backward pass once (:func:`autograd.backward.propagate`, which
+never touches ``.grad``) and records, for every node, its gradient and each *use* of it: the op it
+feeds, the local derivative of that edge, the consumer's upstream gradient and the contribution the
+edge sends back. From those facts :func:`candidates` lists, in the order the diagnosis tries them,
+the value each classic mistake would give, each with the sentence that explains it. The marking in
+:mod:`.report` and the quiz data in :mod:`.quiz` both read this one list, so they always agree.
+
+Every formula shown comes from the op rules (``op.expr_text`` / ``op.deriv_text``); this module has
+no derivative formulas of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from ..backward import propagate
+from ..value import Value
+
+__all__ = [
+    "MISTAKES",
+    "MISTAKE_TITLES",
+    "Use",
+    "Candidate",
+    "GraphFacts",
+    "analyse",
+    "candidates",
+    "diagnose",
+    "fmt",
+    "is_close",
+    "right_text",
+    "wrong_text",
+    "display_names",
+    "forward_order",
+]
+
+#: The mistake codes, in the order the diagnosis tries them (the first that fits wins).
+MISTAKES: tuple[str, ...] = ("accumulation", "local-only", "upstream-only", "sign", "value-not-grad")
+
+#: How each mistake is named to a learner.
+MISTAKE_TITLES: dict[str, str] = {
+    "accumulation": "a path is missing",
+    "local-only": "local derivative only",
+    "upstream-only": "upstream gradient only",
+    "sign": "wrong sign",
+    "value-not-grad": "the value, not the gradient",
+}
+
+# With more uses than this, only single paths and "all but one" are tried as partial sums, so the
+# number of candidates stays small (2^8 subsets is the most ever enumerated).
+_MAX_SUBSET_USES = 8
+
+
+@dataclass(frozen=True, eq=False)
+class Use:
+    """One edge out of a node: the node is input ``index`` of ``consumer``."""
+
+    consumer: Value
+    index: int
+    local: float  # ∂consumer/∂node along this edge
+    upstream: float  # dL/dconsumer
+    contribution: float  # local × upstream: what this edge adds to dL/dnode
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """A wrong answer a mistake would produce, with the sentence that explains it."""
+
+    value: float
+    mistake: str
+    explain: Callable[[float], str] = field(repr=False)
+
+
+@dataclass(eq=False)
+class GraphFacts:
+    """The engine's view of one graph: gradients, uses of each node, and a name for each node."""
+
+    root: Value
+    order: list[Value]  # backprop order, leaves included
+    grads: dict[Value, float]
+    uses: dict[Value, list[Use]]
+    names: dict[Value, str]
+
+    @property
+    def out(self) -> str:
+        return self.names[self.root]
+
+    def d(self, node: Value) -> str:
+        """``dL/dnode`` written with this graph's names."""
+        return f"d{self.out}/d{self.names[node]}"
+
+    def formula(self, node: Value) -> str:
+        """``e = a·b`` (or just the name for a leaf)."""
+        op = node.rule
+        if op is None:
+            return self.names[node]
+        return f"{self.names[node]} = {op.expr_text(self._parent_names(node), node.param)}"
+
+    def local_text(self, use: Use, node: Value) -> str:
+        """The local derivative of a use: symbols from the op rule, then its number, e.g. ``a = 2.0``."""
+        op = use.consumer.rule
+        assert op is not None
+        text = op.deriv_text(use.index, self._parent_names(use.consumer), use.consumer.param)
+        if _is_literal(text, use.local):
+            return text
+        return f"{text} = {fmt(use.local)}"
+
+    def partial(self, use: Use, node: Value) -> str:
+        """``∂e/∂b``."""
+        return f"∂{self.names[use.consumer]}/∂{self.names[node]}"
+
+    def recipe(self, node: Value) -> str:
+        """The chain rule for the node with symbols and this graph's numbers.
+
+        e.g. ``dL/db = dL/de · ∂e/∂b = -2.0 × 2.0 = -4.0``.
+        """
+        uses = self.uses.get(node, [])
+        if not uses:
+            return f"{self.d(node)} = 1 (backprop starts at the output with gradient 1)"
+        symbols = " + ".join(f"d{self.out}/d{self.names[u.consumer]} · {self.partial(u, node)}" for u in uses)
+        numbers = " + ".join(
+            f"{fmt(u.upstream, paren=i > 0)} × {fmt(u.local, paren=True)}" for i, u in enumerate(uses)
+        )
+        return f"{self.d(node)} = {symbols} = {numbers} = {fmt(self.grads[node])}"
+
+    def locals_note(self, node: Value) -> str:
+        """``∂e/∂b = a = 2.0`` for each use (each distinct one once), or "" for the root."""
+        seen: list[str] = []
+        for use in self.uses.get(node, []):
+            text = f"{self.partial(use, node)} = {self.local_text(use, node)}"
+            if text not in seen:
+                seen.append(text)
+        return "; ".join(seen)
+
+    def hint(self, node: Value) -> str:
+        """The chain rule for the node in symbols only.
+
+        e.g. ``dL/db = dL/de · ∂e/∂b = dL/de · a   (where e = a·b)``.
+        """
+        uses = self.uses.get(node, [])
+        if not uses:
+            return f"{self.d(node)} = 1: backprop starts at the output with gradient 1"
+        terms = " + ".join(f"d{self.out}/d{self.names[u.consumer]} · {self.partial(u, node)}" for u in uses)
+        filled = " + ".join(f"{self._upstream_symbol(u)} · {_wrap(self._deriv_symbols(u))}" for u in uses)
+        consumers: list[str] = []
+        for use in uses:
+            text = self.formula(use.consumer)
+            if text not in consumers:
+                consumers.append(text)
+        return f"{self.d(node)} = {terms} = {filled}   (where {'; '.join(consumers)})"
+
+    def _upstream_symbol(self, use: Use) -> str:
+        return "1" if use.consumer is self.root else f"d{self.out}/d{self.names[use.consumer]}"
+
+    def _deriv_symbols(self, use: Use) -> str:
+        op = use.consumer.rule
+        assert op is not None
+        return op.deriv_text(use.index, self._parent_names(use.consumer), use.consumer.param)
+
+    def _parent_names(self, node: Value) -> list[str]:
+        return [self.names[p] for p in node.parents]
+
+
+def analyse(root: Value) -> GraphFacts:
+    """Run the engine's backward pass once (``.grad`` untouched) and collect the facts per node."""
+    if not isinstance(root, Value):
+        raise TypeError(f"expected the output Value of a graph, got {type(root).__name__}")
+    order: list[Value] = []
+    uses: dict[Value, list[Use]] = {}
+
+    def on_step(node: Value, upstream: float, parents: tuple, locals_: tuple, contributions: list) -> None:
+        order.append(node)
+        for index, (parent, local, contribution) in enumerate(zip(parents, locals_, contributions)):
+            uses.setdefault(parent, []).append(
+                Use(node, index, float(local), float(upstream), float(contribution))
+            )
+
+    grads = {node: float(g) for node, g in propagate(root, on_step=on_step).items()}
+    return GraphFacts(root, order, grads, uses, display_names(root))
+
+
+def forward_order(root: Value) -> list[Value]:
+    """Every node, each after its inputs, in the order the expression computes them (inputs left to
+    right, depth first), which is how a learner reads the forward pass. Iterative: no recursion."""
+    seen: set[Value] = set()
+    order: list[Value] = []
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(node.parents) if p not in seen)
+    return order
+
+
+def display_names(root: Value) -> dict[Value, str]:
+    """A name for every node: its label; ``L`` for an unlabeled output (if free); ``n1, n2, …`` (forward
+    order) for an unlabeled op node; the number itself for an unlabeled leaf (a constant such as the 2
+    in ``2*x``).
+
+    A label that several nodes share gets ``#1, #2, …`` appended, so every name shown is unambiguous.
+    """
+    forward = forward_order(root)
+    counts: dict[str, int] = {}
+    for node in forward:
+        if node.label:
+            counts[node.label] = counts.get(node.label, 0) + 1
+    taken = set(counts)
+    names: dict[Value, str] = {}
+    if not root.label and "L" not in taken:
+        names[root] = "L"
+        taken.add("L")
+    seen: dict[str, int] = {}
+    counter = 0
+    for node in forward:
+        if node in names:
+            continue
+        if node.label:
+            if counts[node.label] == 1:
+                names[node] = node.label
+            else:
+                seen[node.label] = seen.get(node.label, 0) + 1
+                names[node] = f"{node.label}#{seen[node.label]}"
+        elif node.is_leaf:
+            names[node] = fmt(node.data, paren=True, short=True)
+        else:
+            counter += 1
+            while f"n{counter}" in taken:
+                counter += 1
+            names[node] = f"n{counter}"
+    return names
+
+
+def is_close(a: float, b: float, rtol: float, atol: float) -> bool:
+    return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
+
+
+def candidates(facts: GraphFacts, node: Value, rtol: float = 1e-6, atol: float = 1e-9) -> list[Candidate]:
+    """The wrong answers each mistake would produce for ``node``, first-wins order, no duplicates.
+
+    A value within tolerance of the right answer is left out (it is not a mistake), and so is a value
+    an earlier candidate already explains.
+    """
+    expected = facts.grads[node]
+    raw = _accumulation(facts, node) + _local_only(facts, node) + _upstream_only(facts, node)
+    raw += [_sign(facts, node), _value(facts, node)]
+    kept: list[Candidate] = []
+    for cand in raw:
+        if not math.isfinite(cand.value) or is_close(cand.value, expected, rtol, atol):
+            continue
+        if any(is_close(cand.value, k.value, rtol, atol) for k in kept):
+            continue
+        kept.append(cand)
+    return kept
+
+
+def diagnose(
+    facts: GraphFacts, node: Value, answer: float, rtol: float = 1e-6, atol: float = 1e-9
+) -> Candidate | None:
+    """The first mistake that explains a wrong ``answer``, or None (also None for a right answer)."""
+    if is_close(answer, facts.grads[node], rtol, atol):
+        return None
+    for cand in candidates(facts, node, rtol, atol):
+        if is_close(answer, cand.value, rtol, atol):
+            return cand
+    return None
+
+
+# ---- the five mistakes ----------------------------------------------------------------------------
+def _accumulation(facts: GraphFacts, node: Value) -> list[Candidate]:
+    uses = facts.uses.get(node, [])
+    m = len(uses)
+    if m < 2:
+        return []
+    if m <= _MAX_SUBSET_USES:
+        subsets = [s for k in range(1, m) for s in combinations(range(m), k)]
+    else:
+        subsets = [(i,) for i in range(m)] + [tuple(j for j in range(m) if j != i) for i in range(m)]
+    name, out = facts.names[node], facts.out
+    found = []
+    for subset in subsets:
+        value = math.fsum(uses[i].contribution for i in subset)
+        if len(subset) == 1:
+            use = uses[subset[0]]
+            part = (
+                f"only the contribution of one use of {name}, through {facts.formula(use.consumer)}: "
+                f"d{out}/d{facts.names[use.consumer]} · {facts.partial(use, node)} = "
+                f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
+            )
+        else:
+            shares = " + ".join(fmt(uses[i].contribution, paren=True) for i in subset)
+            part = f"the sum of only {len(subset)} of the {m} contributions to d{out}/d{name} ({shares})"
+
+        def explain(answer: float, part: str = part) -> str:
+            return (
+                f"You gave {fmt(answer)}, which is {part}. {name} is used {m} times, and backprop adds "
+                f"the gradient arriving from every use: {facts.recipe(node)}."
+            )
+
+        found.append(Candidate(value, "accumulation", explain))
+    return found
+
+
+def _others(facts: GraphFacts, node: Value) -> str:
+    """For a node used several times: the reminder that every use adds a contribution."""
+    uses = facts.uses.get(node, [])
+    if len(uses) < 2:
+        return ""
+    return f" {facts.names[node]} is used {len(uses)} times, so add every use: {facts.recipe(node)}."
+
+
+def _local_only(facts: GraphFacts, node: Value) -> list[Candidate]:
+    found = []
+    for use in facts.uses.get(node, []):
+
+        def explain(answer: float, use: Use = use) -> str:
+            up = f"d{facts.out}/d{facts.names[use.consumer]}"
+            local = f"{facts.partial(use, node)} = {facts.local_text(use, node)}"
+            product = f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
+            return (
+                f"You gave {fmt(answer)}, which is {local}, the local derivative only "
+                f"({facts.formula(use.consumer)}). Multiply it by the upstream gradient "
+                f"{up} = {fmt(use.upstream)}: {product}." + _others(facts, node)
+            )
+
+        found.append(Candidate(use.local, "local-only", explain))
+    return found
+
+
+def _upstream_only(facts: GraphFacts, node: Value) -> list[Candidate]:
+    found = []
+    for use in facts.uses.get(node, []):
+
+        def explain(answer: float, use: Use = use) -> str:
+            up = f"d{facts.out}/d{facts.names[use.consumer]}"
+            local = f"{facts.partial(use, node)} = {facts.local_text(use, node)}"
+            product = f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
+            return (
+                f"You gave {fmt(answer)}, which is the upstream gradient {up} = {fmt(use.upstream)} only. "
+                f"Multiply it by the local derivative {local} ({facts.formula(use.consumer)}): {product}."
+                + _others(facts, node)
+            )
+
+        found.append(Candidate(use.upstream, "upstream-only", explain))
+    return found
+
+
+def _sign(facts: GraphFacts, node: Value) -> Candidate:
+    def explain(answer: float) -> str:
+        note = facts.locals_note(node)
+        where = f" (with {note})" if note else ""
+        return (
+            f"You gave {fmt(answer)}: the right size, but the wrong sign. Check the sign of each factor: "
+            f"{facts.recipe(node)}{where}."
+        )
+
+    return Candidate(-facts.grads[node], "sign", explain)
+
+
+def _value(facts: GraphFacts, node: Value) -> Candidate:
+    name = facts.names[node]
+
+    def explain(answer: float) -> str:
+        return (
+            f"You gave {fmt(answer)}, which is the value of {name} ({name} = {fmt(node.data)}), not its "
+            f"gradient. The gradient says how much {facts.out} changes per unit change of {name}: "
+            f"{facts.recipe(node)}."
+        )
+
+    return Candidate(node.data, "value-not-grad", explain)
+
+
+# ---- the two texts every question has -------------------------------------------------------------
+def right_text(facts: GraphFacts, node: Value) -> str:
+    """What a learner reads after a right answer."""
+    note = facts.locals_note(node)
+    return f"Right: {facts.recipe(node)}" + (f" (with {note})." if note else ".")
+
+
+def wrong_text(facts: GraphFacts, node: Value, answer: float | None = None) -> str:
+    """What a learner reads after a wrong answer that matches no known mistake."""
+    note = facts.locals_note(node)
+    gave = f"you gave {fmt(answer)}, but " if answer is not None else ""
+    return f"Not quite: {gave}the right answer is {fmt(facts.grads[node])}. {facts.recipe(node)}" + (
+        f" (with {note})." if note else "."
+    )
+
+
+# ---- numbers as a learner reads them --------------------------------------------------------------
+def fmt(x: float, paren: bool = False, short: bool = False) -> str:
+    """2 → ``2.0``, 0.7615941 → ``0.761594``, -0.0 → ``0.0``; ``paren`` wraps a negative in ( )."""
+    x = float(x)
+    if x == 0.0:
+        x = 0.0  # no "-0.0"
+    if not math.isfinite(x):
+        text = repr(x)
+    else:
+        text = f"{x:.6g}"
+        if "e" not in text and "." not in text and not short:
+            text += ".0"
+    if paren and text.startswith("-"):
+        return f"({text})"
+    return text
+
+
+def _is_literal(text: str, value: float) -> bool:
+    """True when a derivative's formula text is already just its number (e.g. ``1`` or ``−1``)."""
+    try:
+        return float(text.replace("−", "-")) == value
+    except ValueError:
+        return False
+
+
+def _wrap(text: str) -> str:
+    """Parenthesise a formula with a top-level + or − so that ``x · (formula)`` reads right."""
+    return f"({text})" if any(part in text for part in (" + ", " − ", " if ")) else text

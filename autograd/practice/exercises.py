@@ -1,0 +1,449 @@
+"""Exercises: a small graph, one question per node in the order backprop visits it, marked at once.
+
+Which nodes are asked about: every node the output depends on, in backprop order, except
+
+* the output itself — its gradient is always dL/dL = 1, the seed backprop starts from (the
+  exercise says so up front instead of asking);
+* constants, i.e. unlabeled leaves such as the 2 in ``2*x``: nobody differentiates by a number.
+
+Every asked node needs a name. An :class:`Exercise` gives unlabeled op nodes the labels ``n1, n2, …``
+(in forward order, as the expression parser does) and an unlabeled output the label ``L``, by
+setting ``.label`` on those nodes only, so that questions, pictures and the learner use the same
+names. Labels that are already set are never changed.
+
+Scoring counts each question's *first* answer: answering again shows the feedback for the new value
+but does not change the score.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from ..expr import parse_assignments, parse_expression, parse_number
+from ..value import Value
+from .diagnose import GraphFacts, analyse, display_names, fmt, forward_order
+from .report import GradReport, check_grads, mark
+
+__all__ = ["Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable", "LEVELS"]
+
+#: What each level of :func:`make_exercise` practises.
+LEVELS: dict[int, str] = {
+    1: "+ and *: the chain rule, one path at a time",
+    2: "+ - * / and **2, an input used twice: gradients add up over paths",
+    3: "a tanh neuron or an exp/log step, answers to 4 decimals",
+}
+
+DEFAULT_RTOL, DEFAULT_ATOL = 1e-6, 1e-9
+# Level 3 answers are typed to 4 decimals, often from upstream values that were rounded too.
+ROUNDED_RTOL, ROUNDED_ATOL = 1e-3, 1e-3
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: the node's name and the prompt, e.g. ``dL/db = ?``."""
+
+    index: int
+    label: str
+    prompt: str
+    node: Value = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The mark for one answer."""
+
+    correct: bool
+    expected: float
+    mistake: str | None
+    explanation: str
+    answer: float
+    label: str
+
+
+class Score(NamedTuple):
+    """right: first answers that were right; answered: questions answered; total: questions."""
+
+    right: int
+    answered: int
+    total: int
+
+    def __str__(self) -> str:
+        text = f"{self.right} of {self.total} right"
+        if self.answered < self.total:
+            text += f" ({self.total - self.answered} not answered)"
+        return text
+
+
+class Exercise:
+    """Backprop by hand on one graph: ``questions``, ``answer(i, value)``, ``hint(i)``, ``score``.
+
+    The questions are the nodes in the order backprop visits them, without the output (its gradient
+    is the seed dL/dL = 1) and without constants; unlabeled op nodes are labelled ``n1, n2, …`` (see
+    the module docstring). ``score`` counts each question's first answer.
+
+    >>> from autograd.examples import lecture_graph
+    >>> ex = Exercise(lecture_graph().L)
+    >>> [q.prompt for q in ex.questions][:2]
+    ['dL/dd = ?', 'dL/df = ?']
+    >>> ex.answer(0, -2.0).correct
+    True
+    """
+
+    def __init__(
+        self,
+        root: Value,
+        *,
+        rtol: float = DEFAULT_RTOL,
+        atol: float = DEFAULT_ATOL,
+        text: str | None = None,
+        level: int | None = None,
+        seed: int | None = None,
+        decimals: int | None = None,
+    ) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"Exercise takes the output Value of a graph, got {type(root).__name__}")
+        if not (rtol >= 0 and atol >= 0):
+            raise ValueError(f"rtol and atol must be ≥ 0, got rtol={rtol}, atol={atol}")
+        label_graph(root)
+        self.root = root
+        self.facts: GraphFacts = analyse(root)
+        self.rtol, self.atol = float(rtol), float(atol)
+        self.text = text
+        self.level, self.seed, self.decimals = level, seed, decimals
+        nodes = askable(self.facts)
+        if not nodes:
+            raise ValueError(
+                "nothing to practise: no node of this graph can be asked about (the output itself is "
+                "always dL/dL = 1, and unlabeled leaves count as constants); build the output from "
+                "labelled inputs, e.g. Value(2.0, 'a') * Value(-3.0, 'b')"
+            )
+        self.questions: tuple[Question, ...] = tuple(
+            Question(i, self.facts.names[node], prompt(self.facts, node), node)
+            for i, node in enumerate(nodes)
+        )
+        self._first: dict[int, Feedback] = {}
+
+    @classmethod
+    def from_expression(
+        cls, expr: str, at: Mapping[str, float] | str | None = None, **options: Any
+    ) -> Exercise:
+        """An exercise on an expression typed as on the command line, e.g.
+        ``Exercise.from_expression("(a*b + c)*f", at={"a": 2, "b": -3, "c": 10, "f": -2})``.
+
+        ``at`` may also be text as for ``--at``: ``"a=2,b=-3,c=10,f=-2"``. The expression goes through
+        the safe parser (:func:`autograd.expr.parse_expression`); a bad one raises
+        :class:`~autograd.expr.ExpressionError` (a ValueError).
+        """
+        parsed = parse_expression(expr)
+        values = parse_assignments(at) if isinstance(at, str) else dict(at or {})
+        root, _ = parsed.build(values)
+        if not root.is_leaf and "L" not in parsed.variables:
+            root.label = "L"  # instead of the parser's "nK": the course writes gradients as dL/dx
+        options.setdefault("text", parsed.text)
+        return cls(root, **options)
+
+    # ---- asking and marking -----------------------------------------------------------------------
+    def answer(self, i: int, value: Any) -> Feedback:
+        """Mark ``value`` as the answer to question ``i`` (a number, or text such as ``"-3/2"``)."""
+        question = self._question(i)
+        number = _as_number(value)
+        row = mark(self.facts, question.node, number, self.rtol, self.atol)
+        feedback = Feedback(row.correct, row.expected, row.mistake, row.explanation, number, question.label)
+        self._first.setdefault(question.index, feedback)
+        return feedback
+
+    def hint(self, i: int) -> str:
+        """The chain rule for question ``i`` in symbols (no numbers), e.g.
+        ``dL/db = dL/de · ∂e/∂b = dL/de · a   (where e = a·b)``."""
+        return self.facts.hint(self._question(i).node)
+
+    def expected(self, i: int) -> float:
+        """The right answer to question ``i``."""
+        return self.facts.grads[self._question(i).node]
+
+    @property
+    def score(self) -> Score:
+        right = sum(feedback.correct for feedback in self._first.values())
+        return Score(right, len(self._first), len(self.questions))
+
+    def check(self, answers: Mapping[Any, Any]) -> GradReport:
+        """Mark many answers at once, as :func:`~autograd.practice.check_grads` with this tolerance."""
+        return check_grads(self.root, answers, self.rtol, self.atol)
+
+    # ---- what the learner sees first ------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        """``L = (a*b + c)*f``: the expression as typed, or the output's formula for a built graph."""
+        name = self.facts.names[self.root]
+        return f"{name} = {self.text}" if self.text else self.facts.formula(self.root)
+
+    def inputs_text(self) -> str:
+        """``a=2, b=-3``: the values of the labelled inputs."""
+        leaves = [n for n in forward_order(self.root) if n.is_leaf and n.label]
+        return ", ".join(f"{self.facts.names[n]}={fmt(n.data, short=True)}" for n in leaves)
+
+    def forward_table(self) -> str:
+        """The forward pass as a compact table: each node, how it is computed, and its value."""
+        rows = []
+        for node in forward_order(self.root):
+            if node.is_leaf and not node.label:
+                continue  # a constant; it shows inside the formulas
+            formula = self.facts.formula(node).partition(" = ")[2] if not node.is_leaf else "(input)"
+            rows.append((self.facts.names[node], formula, fmt(node.data)))
+        w_name = max(len("node"), *(len(r[0]) for r in rows))
+        w_formula = max(len("computed as"), *(len(r[1]) for r in rows))
+        w_value = max(len("value"), *(len(r[2]) for r in rows))
+        lines = [f"{'node':<{w_name}}  {'computed as':<{w_formula}}  {'value':>{w_value}}"]
+        lines += [f"{n:<{w_name}}  {f:<{w_formula}}  {v:>{w_value}}" for n, f, v in rows]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Exercise {self.title!r}: {len(self.questions)} questions, score {self.score}>"
+
+    def _question(self, i: int) -> Question:
+        if isinstance(i, bool) or not isinstance(i, int):
+            raise TypeError(f"the question number must be an int, got {type(i).__name__}")
+        if not 0 <= i < len(self.questions):
+            raise IndexError(f"no question {i}; this exercise has questions 0 … {len(self.questions) - 1}")
+        return self.questions[i]
+
+
+def prompt(facts: GraphFacts, node: Value) -> str:
+    return f"{facts.d(node)} = ?"
+
+
+def askable(facts: GraphFacts) -> list[Value]:
+    """The nodes an exercise asks about, in backprop order: not the output, not constants."""
+    return [n for n in facts.order if n is not facts.root and not (n.is_leaf and not n.label)]
+
+
+def label_graph(root: Value) -> None:
+    """Name the unlabeled op nodes ``n1, n2, …`` and an unlabeled output ``L`` (labels set stay)."""
+    for node, name in display_names(root).items():
+        if not node.label and not node.is_leaf:
+            node.label = name
+
+
+def _as_number(value: Any) -> float:
+    if isinstance(value, Value):
+        return value.data
+    if isinstance(value, str):
+        return parse_number(value)  # the same reading of "-3/2" as the command line
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+        raise TypeError(f"an answer must be a number, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"an answer must be a finite number, got {number}")
+    return number
+
+
+# ---- random exercises ---------------------------------------------------------------------------------
+def make_exercise(level: int = 1, seed: int | None = None) -> Exercise:
+    """A random exercise; the same ``level`` and ``seed`` always give the same one.
+
+    Level 1: ``+`` and ``*``, 3–6 nodes. Level 2: adds ``-``, ``/`` and ``**2``, and always uses one
+    input twice. At levels 1–2 every value and every gradient is a multiple of 0.5 (small integers or
+    halves), so everything can be worked out in one's head. Level 3: a tanh neuron, or an exp/log
+    step; answers to 4 decimals are accepted within 0.001.
+    """
+    if isinstance(level, bool) or level not in LEVELS:
+        raise ValueError(
+            f"level must be 1, 2 or 3, got {level!r} ({'; '.join(f'{k}: {v}' for k, v in LEVELS.items())})"
+        )
+    if seed is None:
+        seed = random.randrange(1, 1_000_000)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    rng = random.Random(f"gradstep-practice-{level}-{seed}")
+    make = _level3 if level == 3 else _level12
+    for _ in range(10_000):
+        found = make(rng, level)
+        if found is not None:
+            text, values = found
+            options: dict[str, Any] = {"level": level, "seed": seed}
+            if level == 3:
+                options.update(rtol=ROUNDED_RTOL, atol=ROUNDED_ATOL, decimals=4)
+            return Exercise.from_expression(text, at=values, **options)
+    raise RuntimeError(
+        f"no level-{level} exercise found for seed {seed}; try another seed"
+    )  # pragma: no cover
+
+
+_VARS = ("a", "b", "c", "d")
+_SMALL = (-3, -2, -1, 1, 2, 3, 4, -0.5, 0.5, 1.5, -1.5)
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def _level12(rng: random.Random, level: int) -> tuple[str, dict[str, float]] | None:
+    """One random try: an expression and values, or None when it is not a good exercise."""
+    if level == 1:
+        ops, n_ops, reuse = ("+", "*"), rng.choice((1, 2, 2, 2, 2)), False
+    else:
+        ops, n_ops, reuse = ("+", "*", "+", "*", "-", "/", "**2"), rng.choice((2, 3, 3, 4)), True
+    tree, names = _grow(rng, ops, n_ops, reuse)
+    if _trivial(tree) or (level == 2 and (len(names) < 2 or max(_uses(tree).values()) > 2)):
+        return None
+    tree, names = _rename(tree)
+    text = _show(tree)[0]
+    pool = _SMALL if level == 2 else tuple(v for v in _SMALL if abs(v) != 1)  # ×1 hides the chain rule
+    values = {name: float(rng.choice(pool)) for name in names}
+    return (text, values) if _good(text, values, level) else None
+
+
+def _grow(rng: random.Random, ops: tuple[str, ...], n_ops: int, reuse: bool) -> tuple[tuple, list[str]]:
+    names: list[str] = []
+
+    def leaf(allow_reuse: bool) -> tuple:
+        if names and (len(names) == len(_VARS) or (allow_reuse and rng.random() < 0.5)):
+            return ("var", rng.choice(names))
+        names.append(_VARS[len(names)])
+        return ("var", names[-1])
+
+    tree = leaf(False)
+    for _ in range(n_ops):
+        op = rng.choice(ops)
+        if op == "**2":
+            tree = ("sq", tree)
+        elif op == "/":
+            tree = ("bin", "/", tree, leaf(reuse))  # divide by an input only: small, known divisors
+        else:
+            other = leaf(reuse)
+            tree = ("bin", op, tree, other) if rng.random() < 0.5 else ("bin", op, other, tree)
+    return tree, names
+
+
+def _leaves(tree: tuple) -> list[str]:
+    """The variable names as they read from left to right."""
+    if tree[0] == "var":
+        return [tree[1]]
+    if tree[0] == "sq":
+        return _leaves(tree[1])
+    return _leaves(tree[2]) + _leaves(tree[3])
+
+
+def _uses(tree: tuple) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in _leaves(tree):
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _rename(tree: tuple) -> tuple[tuple, list[str]]:
+    """Rename the variables a, b, c, … in reading order, so "c + b*a" reads "a + b*c"."""
+    mapping: dict[str, str] = {}
+    for name in _leaves(tree):
+        if name not in mapping:
+            mapping[name] = _VARS[len(mapping)]
+
+    def walk(t: tuple) -> tuple:
+        if t[0] == "var":
+            return ("var", mapping[t[1]])
+        if t[0] == "sq":
+            return ("sq", walk(t[1]))
+        return ("bin", t[1], walk(t[2]), walk(t[3]))
+
+    return walk(tree), list(mapping.values())
+
+
+def _trivial(tree: tuple) -> bool:
+    """True for a part that is a constant in disguise (x - x, x / x)."""
+    if tree[0] == "var":
+        return False
+    if tree[0] == "sq":
+        return _trivial(tree[1])
+    _, op, left, right = tree
+    if op in "-/" and left == right:
+        return True
+    return _trivial(left) or _trivial(right)
+
+
+def _show(tree: tuple) -> tuple[str, int]:
+    """Expression text with only the parentheses Python needs, and the precedence of its top op."""
+    if tree[0] == "var":
+        return tree[1], 4
+    if tree[0] == "sq":
+        inner, prec = _show(tree[1])
+        return (f"({inner})" if prec < 4 else inner) + "**2", 3
+    _, op, left, right = tree
+    (lt, lp), (rt, rp) = _show(left), _show(right)
+    prec = _PREC[op]
+    if lp < prec:
+        lt = f"({lt})"
+    if rp < prec or (rp == prec and op in "-/"):
+        rt = f"({rt})"
+    return (f"{lt} {op} {rt}" if prec == 1 else f"{lt}{op}{rt}"), prec
+
+
+def _good(text: str, values: dict[str, float], level: int) -> bool:
+    """Hand-computable: every value and gradient a multiple of 0.5, small, and no zero gradient."""
+    try:
+        root, _ = parse_expression(text).build(values)
+    except ValueError:  # e.g. a division by zero
+        return False
+    facts = analyse(root)
+    nodes = facts.order
+    shared = any(len(facts.uses.get(n, [])) >= 2 for n in nodes)
+    if level == 1 and not (3 <= len(nodes) <= 6 and not shared and any(n.op == "*" for n in nodes)):
+        return False
+    ops = {n.op for n in nodes}
+    if level == 2 and not (
+        4 <= len(nodes) <= 9 and shared and ops & {"-", "/", "**"} and ops & {"*", "/", "**"}
+    ):
+        return False
+    for node in nodes:
+        for x in (node.data, facts.grads[node]):
+            if not _half_multiple(x) or abs(x) > 25:
+                return False
+        if facts.grads[node] == 0.0:
+            return False
+    return True
+
+
+def _half_multiple(x: float) -> bool:
+    return math.isfinite(x) and abs(2 * x - round(2 * x)) < 1e-9
+
+
+def _level3(rng: random.Random, level: int) -> tuple[str, dict[str, float]] | None:
+    halves = (-2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2)
+    kind = rng.choice(("neuron", "neuron", "exp", "log"))
+    if kind == "neuron":
+        values = {
+            "x1": rng.choice(halves),
+            "w1": rng.choice(halves),
+            "x2": rng.choice(halves),
+            "w2": rng.choice(halves),
+        }
+        target = rng.choice((-1.0, -0.75, -0.5, 0.5, 0.75, 1.0))  # where tanh still has a useful slope
+        values["b"] = target - (values["x1"] * values["w1"] + values["x2"] * values["w2"])
+        if abs(values["b"]) > 4:
+            return None
+        text = "(x1*w1 + x2*w2 + b).tanh()"
+    elif kind == "exp":
+        values = {
+            "a": rng.choice(halves),
+            "x": rng.choice(halves),
+            "b": rng.choice(halves),
+            "c": rng.choice(halves),
+        }
+        if not -1.5 <= values["a"] * values["x"] + values["b"] <= 1.5:
+            return None
+        text = "(a*x + b).exp()*c"
+    else:
+        values = {
+            "a": rng.choice(halves),
+            "x": rng.choice(halves),
+            "b": rng.choice((1, 1.5, 2, 2.5, 3)),
+            "c": rng.choice(halves),
+        }
+        if not 0.5 <= values["a"] * values["x"] + values["b"] <= 4:
+            return None
+        text = "(a*x + b).log()*c"
+    root, _ = parse_expression(text).build({k: float(v) for k, v in values.items()})
+    grads = analyse(root).grads.values()
+    if any(abs(g) < 0.01 or abs(g) > 40 for g in grads):
+        return None
+    return text, {k: float(v) for k, v in values.items()}

@@ -1,0 +1,158 @@
+"""`gradstep practice`: the interactive session, driven through a pipe as a learner (or a script) would.
+
+The lecture graph as an expression: L = (a*b + c)*f at a=2, b=−3, c=10, f=−2; the parser names
+n1 = a·b and n2 = n1 + c. By hand: dL/dn2 = f = −2, dL/df = n2 = 4, dL/dn1 = −2, dL/dc = −2,
+dL/da = dL/dn1·b = 6, dL/db = dL/dn1·a = −4.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+
+from autograd.__main__ import main
+from autograd.backward import backprop_order
+from autograd.commands.practice import session
+from autograd.expr import parse_expression
+from autograd.practice import Exercise, make_exercise
+
+EXPR = "(a*b + c)*f"
+AT = "a=2,b=-3,c=10,f=-2"
+BY_HAND = {"n2": -2.0, "f": 4.0, "n1": -2.0, "c": -2.0, "a": 6.0, "b": -4.0}
+
+
+def _order() -> list[str]:
+    """The labels in the order backprop visits them (the order of the questions), root left out."""
+    root, _ = parse_expression(EXPR).build({"a": 2, "b": -3, "c": 10, "f": -2})
+    return [n.label for n in backprop_order(root, include_leaves=True)[1:]]
+
+
+def _gradstep(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograd", "practice", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _session(lines: list[str], exercise: Exercise | None = None) -> tuple[int, str]:
+    exercise = exercise or Exercise.from_expression(EXPR, at=AT)
+    out = io.StringIO()
+    code = session(exercise, io.StringIO("".join(line + "\n" for line in lines)), out, echo=True)
+    return code, out.getvalue()
+
+
+def test_all_right_exits_0_through_the_real_command():
+    answers = [str(BY_HAND[label]) for label in _order()]
+    done = _gradstep(EXPR, "--at", AT, stdin="\n".join(answers) + "\n")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Score: 6 of 6 right" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    asked = re.findall(r"\[\d/6\] dL/d(\w+) = \?", done.stdout)
+    assert asked == _order()
+    assert "n1    a·b" in done.stdout and "-6.0" in done.stdout  # the forward table
+
+
+def test_mixed_session_with_hint_non_number_and_a_wrong_answer():
+    order = _order()
+    lines = []
+    for label in order:
+        if label == "a":
+            lines += ["h", "six", "", "2"]  # a hint, a non-number, a blank line, then a's value
+        elif label == "b":
+            lines += ["-3/2"]  # a fraction that is wrong and matches no pattern
+        else:
+            lines.append(str(BY_HAND[label]))
+    code, out = _session(lines)
+    assert code == 1
+    assert "hint: dL/da = dL/dn1 · ∂n1/∂a = dL/dn1 · b" in out
+    assert "'six' is not a number" in out
+    assert "Type a number" in out
+    assert "the value, not the gradient" in out and "You gave 2.0, which is the value of a" in out
+    assert "you gave -1.5, but the right answer is -4.0" in out
+    assert "Score: 4 of 6 right" in out
+    assert out.count("dL/da = ?") == 4  # asked again after h, the non-number and the blank line
+
+
+def test_named_mistake_in_the_feedback():
+    order = _order()
+    lines = [("2" if label == "b" else str(BY_HAND[label])) for label in order]  # ∂n1/∂b = a = 2
+    code, out = _session(lines)
+    assert code == 1
+    assert "✗ Wrong (local derivative only). You gave 2.0, which is ∂n1/∂b = a = 2.0" in out
+
+
+def test_quit_stops_with_the_score():
+    first = str(BY_HAND[_order()[0]])
+    done = _gradstep(EXPR, "--at", AT, stdin=f"{first}\nq\n-4\n")
+    assert done.returncode == 1
+    assert "Stopped." in done.stdout
+    assert "Score: 1 of 6 right (5 not answered)" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_end_of_input_ends_gracefully():
+    done = _gradstep(EXPR, "--at", AT, stdin="-2\n4\n")
+    assert done.returncode == 1
+    assert "no more input" in done.stdout
+    assert "Score: 2 of 6 right (4 not answered)" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    empty = _gradstep(EXPR, "--at", AT, stdin="")
+    assert empty.returncode == 1 and "Traceback" not in empty.stdout + empty.stderr
+
+
+def test_fractions_are_accepted():
+    ex = Exercise.from_expression("a*b", at={"a": 2, "b": -1.5})  # dL/da = b = -3/2, dL/db = a = 2
+    order = [q.label for q in ex.questions]
+    answers = {"a": "-3/2", "b": "4/2"}
+    code, out = _session([answers[label] for label in order], ex)
+    assert code == 0, out
+
+
+def test_random_exercise_is_reproducible_and_can_be_finished():
+    first = _gradstep("--level", "2", "--seed", "11", stdin="")
+    second = _gradstep("--level", "2", "--seed", "11", stdin="")
+    assert first.stdout == second.stdout
+    assert "--seed 11" in first.stdout
+    ex = make_exercise(2, 11)
+    answers = "\n".join(str(ex.expected(q.index)) for q in ex.questions) + "\n"
+    done = _gradstep("--level", "2", "--seed", "11", stdin=answers)
+    assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["a +* b", "--at", "a=1,b=2"], "not a valid expression"),
+        (["__import__('os').system('true')", "--at", ""], "not allowed"),
+        (["a*b", "--at", "a=1"], "no value for b"),
+        (["a*b", "--at", "a=one,b=2"], "not a number"),
+        (["a/b", "--at", "a=1,b=0"], "divides by zero"),
+        (["a*b", "--at", "a=1,b=2", "--level", "2"], "--level and --seed"),
+        (["--at", "a=1"], "give an expression too"),
+        (["--level", "7"], "--level must be 1, 2 or 3"),
+        (["x", "--at", "x=1"], "nothing to practise"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, says):
+    done = _gradstep(*args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert says in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_argparse_errors_and_help_through_main(capsys):
+    with pytest.raises(SystemExit) as err:
+        main(["practice", "--level", "two"])
+    assert err.value.code == 2
+    with pytest.raises(SystemExit) as err:
+        main(["practice", "--help"])
+    assert err.value.code == 0
+    assert "hint" in capsys.readouterr().out

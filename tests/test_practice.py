@@ -1,0 +1,411 @@
+"""autograd.practice: marking hand-computed gradients, naming the mistake, exercises and quiz data.
+
+Right answers are derived by hand in each test (chain rule on paper) or by sympy, never read back from
+the implementation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+import sympy as sp
+
+from autograd import Value
+from autograd.backward import backprop_order
+from autograd.examples import lecture_graph
+from autograd.practice import (
+    MISTAKES,
+    Exercise,
+    GradReport,
+    check_grads,
+    make_exercise,
+    quiz_questions,
+)
+
+# The lecture graph by hand: L = d·f, d = e + c, e = a·b with a=2, b=−3, c=10, f=−2.
+#   dL/dd = f = −2, dL/df = d = 4, dL/de = dL/dd·1 = −2, dL/dc = −2,
+#   dL/da = dL/de·b = 6, dL/db = dL/de·a = −4.
+LECTURE = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0, "e": -2.0, "d": -2.0}
+
+
+def _row(report: GradReport, label: str):
+    (row,) = [r for r in report.rows if r.label == label]
+    return row
+
+
+# ---- check_grads on the lecture graph -------------------------------------------------------------
+def test_right_answers_are_ok():
+    g = lecture_graph()
+    report = check_grads(g.L, LECTURE)
+    assert report.ok
+    assert all(row.correct and row.mistake is None for row in report.rows)
+    assert {row.label: row.expected for row in report.rows} == LECTURE
+
+
+def test_answers_may_be_keyed_by_node_and_given_as_fractions():
+    g = lecture_graph()
+    report = check_grads(g.L, {g.a: 6, g.b: "-8/2", "c": -2.0})
+    assert report.ok and [r.label for r in report.rows] == ["c", "a", "b"]  # backprop order
+
+
+@pytest.mark.parametrize(
+    ("answer", "mistake", "must_say"),
+    [
+        (2.0, "local-only", ["∂e/∂b = a = 2.0", "dL/de = -2.0", "-4.0"]),  # ∂e/∂b = a, no upstream
+        (-2.0, "upstream-only", ["dL/de = -2.0", "∂e/∂b = a = 2.0", "-4.0"]),  # dL/de, no local
+        (4.0, "sign", ["-4.0", "sign"]),
+        (-3.0, "value-not-grad", ["value of b", "b = -3.0", "-4.0"]),
+    ],
+)
+def test_lecture_graph_mistakes_for_b(answer, mistake, must_say):
+    g = lecture_graph()
+    row = check_grads(g.L, {"b": answer}).rows[0]
+    assert not row.correct
+    assert row.mistake == mistake
+    assert row.expected == -4.0 and row.answer == answer
+    for text in must_say:
+        assert text in row.explanation
+
+
+def test_explanation_of_local_only_reads_as_the_chain_rule():
+    g = lecture_graph()
+    row = check_grads(g.L, {"b": 2}).rows[0]
+    assert row.explanation.startswith("You gave 2.0, which is ∂e/∂b = a = 2.0, the local derivative only")
+    assert "-2.0 × 2.0 = -4.0" in row.explanation
+
+
+def test_wrong_answer_matching_no_pattern_has_no_mistake():
+    g = lecture_graph()
+    row = check_grads(g.L, {"b": 7.25}).rows[0]
+    assert not row.correct and row.mistake is None
+    assert "-4.0" in row.explanation and "7.25" in row.explanation
+
+
+# ---- accumulation ---------------------------------------------------------------------------------
+def test_a_plus_a_one_path_is_accumulation():
+    a = Value(3.0, "a")
+    b = a + a  # db/da = 2 (two uses, local derivative 1 each)
+    row = check_grads(b, {"a": 1}).rows[0]
+    assert row.mistake == "accumulation"  # also a local derivative, but accumulation comes first
+    assert "2.0" in row.explanation
+    assert check_grads(b, {a: 2}).ok
+
+
+@pytest.mark.parametrize("answer", [1.0, 3.0])  # the path through + gives 1, the path through x·y gives y = 3
+def test_x_times_y_plus_x_one_path_is_accumulation(answer):
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    L = x * y + x  # dL/dx = y + 1 = 4
+    row = check_grads(L, {"x": answer}).rows[0]
+    assert row.expected == 4.0
+    assert row.mistake == "accumulation"
+
+
+def test_partial_sum_of_three_paths_is_accumulation():
+    x, y, z = Value(2.0, "x"), Value(3.0, "y"), Value(5.0, "z")
+    L = x * y + x * z + x  # dL/dx = y + z + 1 = 9; y + z = 8 is two of three paths
+    report = check_grads(L, {"x": 8.0})
+    assert report.rows[0].expected == 9.0
+    assert report.rows[0].mistake == "accumulation"
+    assert "2 of the 3" in report.rows[0].explanation
+
+
+# ---- a candidate equal to the right answer is no mistake --------------------------------------------
+def test_no_sign_when_the_right_answer_is_zero():
+    a, b = Value(2.0, "a"), Value(0.0, "b")
+    L = a * b  # dL/da = b = 0
+    assert check_grads(L, {"a": 0.0}).ok
+    assert check_grads(L, {"a": -0.0}).ok
+    row = check_grads(L, {"a": 5.0}).rows[0]
+    assert row.mistake is None
+    question = [q for q in quiz_questions(L) if q.label == "a"][0]
+    assert "sign" not in {c.mistake for c in question.candidates}
+
+
+def test_value_equal_to_gradient_is_right_not_value_not_grad():
+    a, b = Value(2.0, "a"), Value(2.0, "b")
+    L = a * b  # dL/da = b = 2 = a.data: the right answer, although it is also a's value
+    row = check_grads(L, {"a": 2.0}).rows[0]
+    assert row.correct and row.mistake is None
+
+
+# ---- check_grads contract -------------------------------------------------------------------------
+def test_check_grads_leaves_every_grad_unchanged():
+    g = lecture_graph()
+    for i, node in enumerate(g):
+        node.grad = 100.0 + i  # sentinels: any write would show
+    before = [node.grad for node in g]
+    check_grads(g.L, {"a": 1, "b": 2, "e": 3, "L": 1})
+    quiz_questions(g.L)
+    assert [node.grad for node in g] == before
+
+
+def test_unknown_label_lists_the_usable_labels():
+    g = lecture_graph()
+    with pytest.raises(ValueError) as err:
+        check_grads(g.L, {"zz": 1.0})
+    message = str(err.value)
+    assert "'zz'" in message
+    for label in "abcdef":
+        assert label in message
+
+
+def test_shared_label_is_refused():
+    x1, x2 = Value(1.0, "x"), Value(2.0, "x")
+    y = Value(3.0, "y")
+    L = x1 * y + x2
+    with pytest.raises(ValueError, match="label of 2 nodes") as err:
+        check_grads(L, {"x": 3.0})
+    assert "y" in str(err.value)
+    assert check_grads(L, {x1: 3.0, x2: 1.0}).ok  # the nodes themselves still work
+
+
+def test_node_outside_the_graph_is_refused():
+    g = lecture_graph()
+    stranger = Value(1.0, "s")
+    with pytest.raises(ValueError, match="not part of the graph"):
+        check_grads(g.L, {stranger: 1.0})
+
+
+def test_bad_answers_are_refused_clearly():
+    g = lecture_graph()
+    with pytest.raises(ValueError, match="no answers"):
+        check_grads(g.L, {})
+    with pytest.raises(TypeError, match="must be a number"):
+        check_grads(g.L, {"a": None})
+    with pytest.raises(ValueError, match="not a number"):
+        check_grads(g.L, {"a": "six"})
+
+
+def test_report_text_and_html():
+    g = lecture_graph()
+    report = check_grads(g.L, {"a": 6, "b": 2})
+    text = str(report)
+    assert "✓" in text and "✗" in text and "local-only" in text
+    assert "1 of 2 right" in text
+    assert "You gave 2.0" in text
+    html = report._repr_html_()
+    assert html.count("<tr") == 3 and "local-only" in html
+    weird = Value(2.0, "<x>")
+    assert "&lt;x&gt;" in check_grads(weird * Value(3.0, "y"), {"<x>": 3.0})._repr_html_()
+
+
+# ---- Exercise ---------------------------------------------------------------------------------------
+def test_exercise_questions_follow_backprop_order_without_root():
+    g = lecture_graph()
+    ex = Exercise(g.L)
+    order = [n for n in backprop_order(g.L, include_leaves=True) if n is not g.L]
+    assert [q.node for q in ex.questions] == order
+    assert [q.label for q in ex.questions] == [n.label for n in order]
+    assert ex.questions[-1].prompt == "dL/db = ?"
+
+
+def test_exercise_answer_feedback_and_score():
+    g = lecture_graph()
+    ex = Exercise(g.L)
+    index = {q.label: q.index for q in ex.questions}
+    feedback = ex.answer(index["b"], 2)
+    assert (feedback.correct, feedback.expected, feedback.mistake) == (False, -4.0, "local-only")
+    assert "∂e/∂b = a = 2.0" in feedback.explanation
+    assert ex.answer(index["a"], "6").correct
+    assert ex.answer(index["b"], -4).correct  # a second try is marked, but the first one is scored
+    assert tuple(ex.score) == (1, 2, 6)
+    assert "1 of 6 right" in str(ex.score)
+    with pytest.raises(IndexError):
+        ex.answer(6, 1.0)
+
+
+def test_hint_is_the_chain_rule_in_symbols():
+    g = lecture_graph()
+    ex = Exercise(g.L)
+    index = {q.label: q.index for q in ex.questions}
+    hint = ex.hint(index["b"])
+    assert hint.startswith("dL/db = dL/de · ∂e/∂b = dL/de · a")
+    assert "e = a·b" in hint
+    assert not re.search(r"\d\.\d|-4|6", hint)  # no numbers of this graph
+    a = Value(3.0, "a")
+    two_uses = Exercise(a * Value(2.0, "y") + a)
+    assert (
+        two_uses.hint(two_uses.questions.index([q for q in two_uses.questions if q.label == "a"][0])).count(
+            "+"
+        )
+        >= 2
+    )
+
+
+def test_exercise_labels_unlabeled_nodes_deterministically():
+    def build():
+        x, y = Value(2.0, "x"), Value(-1.0, "y")
+        return x * y + x * 3.0, x, y
+
+    first, _, _ = build()
+    second, _, _ = build()
+    ex1, ex2 = Exercise(first), Exercise(second)
+    assert [q.label for q in ex1.questions] == [q.label for q in ex2.questions]
+    assert first.label == "L"
+    labels = [q.label for q in ex1.questions]
+    assert "x" in labels and "y" in labels and "3" not in labels  # the constant 3 is not asked
+    assert all(label for label in labels)
+    kept = Value(1.0, "p") * Value(2.0, "q")
+    kept.label = "mine"
+    assert Exercise(kept).root.label == "mine"
+
+
+def test_from_expression_uses_the_safe_parser_and_names_the_output_L():
+    ex = Exercise.from_expression("(a*b + c)*f", at={"a": 2, "b": -3, "c": 10, "f": -2})
+    assert ex.root.label == "L" and ex.root.data == -8.0
+    answers = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
+    for q in ex.questions:
+        if q.label in answers:
+            assert ex.answer(q.index, answers[q.label]).correct
+    same = Exercise.from_expression("(a*b + c)*f", at="a=2,b=-3,c=10,f=-2")
+    assert [q.label for q in same.questions] == [q.label for q in ex.questions]
+    with pytest.raises(ValueError):
+        Exercise.from_expression("__import__('os')", at={})
+    with pytest.raises(ValueError, match="no value for"):
+        Exercise.from_expression("a*b", at={"a": 1})
+
+
+def test_nothing_to_ask_is_refused():
+    with pytest.raises(ValueError, match="nothing to practise"):
+        Exercise(Value(2.0, "x"))
+    with pytest.raises(ValueError, match="nothing to practise"):
+        Exercise(Value(2.0) * Value(3.0))  # unlabeled leaves are constants
+    assert quiz_questions(Value(2.0, "x")) == []
+
+
+# ---- make_exercise ------------------------------------------------------------------------------------
+def _sympy_gradients(ex: Exercise) -> dict[str, float]:
+    """The gradient of the output for each input, by sympy from the expression text (independent)."""
+    leaves = {n.label: n.data for n in backprop_order(ex.root, include_leaves=True) if n.is_leaf and n.label}
+    symbols = {name: sp.Symbol(name) for name in leaves}
+    text = re.sub(r"\((.*)\)\.(tanh|exp|log)\(\)", r"\2(\1)", ex.text)  # sympy has no x.tanh()
+    expr = sp.sympify(text, locals={**symbols, "tanh": sp.tanh, "exp": sp.exp, "log": sp.log})
+    at = {symbols[k]: sp.Rational(v) for k, v in leaves.items()}
+    return {name: float(sp.diff(expr, s).subs(at)) for name, s in symbols.items()}
+
+
+def _half_multiple(x: float) -> bool:
+    return abs(2 * x - round(2 * x)) < 1e-9
+
+
+@pytest.mark.parametrize("level", [1, 2])
+def test_levels_1_and_2_are_hand_computable(level):
+    for seed in range(200):
+        ex = make_exercise(level, seed)
+        nodes = backprop_order(ex.root, include_leaves=True)
+        for q in ex.questions:
+            assert _half_multiple(ex.expected(q.index)), (seed, ex.title, q.label)
+        for node in nodes:
+            assert _half_multiple(node.data), (seed, ex.title, node.label)
+        ops = {n.op for n in nodes if n.op}
+        consumers: dict = {}
+        for node in nodes:
+            for parent in node.parents:
+                consumers[parent] = consumers.get(parent, 0) + 1
+        if level == 1:
+            assert ops <= {"+", "*"}, ex.title
+            assert 3 <= len(nodes) <= 6, ex.title
+        else:
+            assert ops <= {"+", "-", "*", "/", "**"}, ex.title
+            assert max(consumers.values()) >= 2, f"no node used twice in {ex.title}"
+        if seed % 10 == 0:  # the engine's input gradients against sympy on the typed expression
+            oracle = _sympy_gradients(ex)
+            for q in ex.questions:
+                if q.label in oracle:
+                    assert ex.expected(q.index) == pytest.approx(oracle[q.label], abs=1e-12)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_same_seed_same_exercise(level):
+    for seed in (0, 1, 42, 12345):
+        a, b = make_exercise(level, seed), make_exercise(level, seed)
+        assert (a.title, a.inputs_text()) == (b.title, b.inputs_text())
+        assert [q.label for q in a.questions] == [q.label for q in b.questions]
+    assert len({make_exercise(level, s).title + make_exercise(level, s).inputs_text() for s in range(30)}) > 5
+
+
+def test_level_3_is_a_neuron_or_exp_log_step_with_rounding_tolerance():
+    kinds = set()
+    for seed in range(40):
+        ex = make_exercise(3, seed)
+        ops = {n.op for n in backprop_order(ex.root, include_leaves=True)}
+        assert ops & {"tanh", "exp", "log"}, ex.title
+        kinds |= ops & {"tanh", "exp", "log"}
+        oracle = _sympy_gradients(ex)
+        for q in ex.questions:
+            expected = ex.expected(q.index)
+            if q.label in oracle:
+                assert expected == pytest.approx(oracle[q.label], rel=1e-9, abs=1e-12)
+            assert ex.answer(q.index, round(expected, 4)).correct  # 4 decimals are enough
+            assert not ex.answer(q.index, expected + 0.01).correct
+    assert kinds == {"tanh", "exp", "log"}
+
+
+def test_make_exercise_arguments():
+    with pytest.raises(ValueError, match="level must be 1, 2 or 3"):
+        make_exercise(4)
+    ex = make_exercise(1)
+    assert isinstance(ex.seed, int)
+    again = make_exercise(1, ex.seed)
+    assert (again.title, again.inputs_text()) == (ex.title, ex.inputs_text())
+
+
+# ---- quiz_questions agree with check_grads --------------------------------------------------------
+def _graphs():
+    g = lecture_graph()
+    yield g.L
+    a = Value(3.0, "a")
+    yield a + a
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    yield x * y + x
+    for level, seed in [(1, 3), (2, 0), (2, 5), (2, 8), (3, 1), (3, 4)]:
+        yield make_exercise(level, seed)
+
+
+@pytest.mark.parametrize("graph", list(_graphs()), ids=lambda g: getattr(g, "title", None) or g.label)
+def test_quiz_questions_agree_with_check_grads(graph):
+    ex = graph if isinstance(graph, Exercise) else Exercise(graph)
+    quiz = quiz_questions(ex)
+    assert [q.label for q in quiz] == [q.label for q in ex.questions]
+    assert [q.prompt for q in quiz] == [q.prompt for q in ex.questions]
+    for q, question in zip(quiz, ex.questions):
+        assert q.expected == ex.expected(question.index)
+        assert q.hint == ex.hint(question.index)
+        assert (q.rtol, q.atol) == (ex.rtol, ex.atol)
+        right = check_grads(ex.root, {question.node: q.expected}, q.rtol, q.atol).rows[0]
+        assert right.correct and right.explanation == q.right_text
+        values = [c.value for c in q.candidates]
+        for c in q.candidates:
+            assert c.mistake in MISTAKES
+            assert not math.isclose(c.value, q.expected, rel_tol=q.rtol, abs_tol=q.atol)
+            row = check_grads(ex.root, {question.node: c.value}, q.rtol, q.atol).rows[0]
+            assert not row.correct
+            assert (row.mistake, row.explanation) == (c.mistake, c.explanation)
+        assert len(values) == len(set(values))
+        assert [MISTAKES.index(c.mistake) for c in q.candidates] == sorted(
+            MISTAKES.index(c.mistake) for c in q.candidates
+        )
+    json.dumps([q.to_dict() for q in quiz])  # JSON-able
+
+
+def test_quiz_lists_the_lecture_graph_mistakes_for_b():
+    quiz = {q.label: q for q in quiz_questions(lecture_graph().L)}
+    found = {c.value: c.mistake for c in quiz["b"].candidates}
+    assert found == {2.0: "local-only", -2.0: "upstream-only", 4.0: "sign", -3.0: "value-not-grad"}
+    assert quiz["b"].wrong_text.startswith("Not quite: the right answer is -4.0")
+    data = quiz["b"].to_dict()
+    assert set(data) == {
+        "label",
+        "prompt",
+        "expected",
+        "rtol",
+        "atol",
+        "hint",
+        "candidates",
+        "right_text",
+        "wrong_text",
+    }
+    assert set(data["candidates"][0]) == {"value", "mistake", "explanation"}

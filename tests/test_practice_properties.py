@@ -1,0 +1,139 @@
+"""Property tests of the mistake diagnosis over random graphs (every op, tests/strategies.py).
+
+* the right answer is always marked right, with no mistake;
+* every wrong value the quiz data lists is marked wrong and named with its mistake, and that value is
+  what the mistake's definition gives, recomputed here from the graph (local derivatives, upstream
+  gradients, node value, negation, partial sums over the uses of the node);
+* an answer far from all of those values gets ``mistake is None``;
+* no ``.grad`` changes; the expected gradients of the inputs agree with sympy.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+
+import sympy as sp
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from strategies import kinks_are_clear, points, to_sympy, to_value, trees, value_is_tame
+
+from autograd import Value
+from autograd.backward import backprop_order, local_derivatives, propagate
+from autograd.practice import check_grads, quiz_questions
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _graph(tree: tuple, point: dict[str, float]) -> tuple[Value, dict[str, Value]]:
+    env = {name: Value(v, name) for name, v in point.items()}
+    return to_value(tree, env), env
+
+
+def _uses(root: Value) -> dict[Value, list[tuple[Value, float]]]:
+    """For each node: (consumer, local derivative) per edge out of it, from the op rules."""
+    uses: dict[Value, list[tuple[Value, float]]] = {}
+    for node in backprop_order(root):
+        for parent, local in zip(node.parents, local_derivatives(node)):
+            uses.setdefault(parent, []).append((node, float(local)))
+    return uses
+
+
+def _pattern_values(node: Value, grads: dict, uses: dict) -> dict[str, list[float]]:
+    """What each mistake would answer for ``node``, straight from the definitions."""
+    edges = uses.get(node, [])
+    contributions = [local * grads[consumer] for consumer, local in edges]
+    partial = (
+        [math.fsum(subset) for k in range(1, len(contributions)) for subset in combinations(contributions, k)]
+        if len(edges) >= 2
+        else []
+    )
+    return {
+        "accumulation": partial,
+        "local-only": [local for _, local in edges],
+        "upstream-only": [grads[consumer] for consumer, _ in edges],
+        "sign": [-grads[node]],
+        "value-not-grad": [node.data],
+    }
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+@st.composite
+def graphs(draw):
+    tree = draw(trees(max_leaves=7))
+    point = draw(points())
+    assume(tree[0] not in ("var", "const"))
+    assume(value_is_tame(tree, point, limit=1e4) and kinks_are_clear(tree, point))
+    root, env = _graph(tree, point)
+    assume(not root.is_leaf)
+    grads = propagate(root)
+    assume(all(math.isfinite(g) and abs(g) < 1e6 for g in grads.values()))
+    return tree, point, root, env
+
+
+@SETTINGS
+@given(graphs())
+def test_right_answer_is_never_diagnosed(case):
+    tree, point, root, env = case
+    grads = propagate(root)
+    report = check_grads(root, {node: g for node, g in grads.items()})
+    assert report.ok
+    assert all(row.mistake is None for row in report.rows)
+    # the inputs' expected gradients against sympy, the independent oracle
+    symbols = {name: sp.Symbol(name, real=True) for name in point}
+    expr = to_sympy(tree, symbols)
+    at = {symbols[k]: v for k, v in point.items()}
+    for name, leaf in env.items():
+        if leaf in grads:
+            oracle = float(sp.diff(expr, symbols[name]).subs(at).evalf())
+            assert math.isclose(grads[leaf], oracle, rel_tol=1e-6, abs_tol=1e-8)
+
+
+@SETTINGS
+@given(graphs())
+def test_every_listed_mistake_is_what_its_definition_gives(case):
+    _, _, root, _ = case
+    grads = propagate(root)
+    uses = _uses(root)
+    for question in quiz_questions(root):
+        (node,) = [n for n in grads if n.label == question.label]
+        defined = _pattern_values(node, grads, uses)
+        for cand in question.candidates:
+            row = check_grads(root, {node: cand.value}).rows[0]
+            assert not row.correct
+            assert row.mistake == cand.mistake
+            assert any(_close(cand.value, v) for v in defined[cand.mistake])
+            # first that fits wins: no earlier pattern explains this value
+            earlier = list(defined)[: list(defined).index(cand.mistake)]
+            assert not any(_close(cand.value, v) for m in earlier for v in defined[m])
+
+
+@SETTINGS
+@given(graphs(), st.floats(0.125, 8.0))
+def test_an_answer_matching_no_pattern_has_no_mistake(case, offset):
+    _, _, root, _ = case
+    grads = propagate(root)
+    uses = _uses(root)
+    for node, expected in grads.items():
+        known = [expected] + [v for vs in _pattern_values(node, grads, uses).values() for v in vs]
+        answer = max(abs(v) for v in known) + offset  # beyond every value a pattern could give
+        row = check_grads(root, {node: answer}).rows[0]
+        assert not row.correct
+        assert row.mistake is None
+        assert row.explanation.startswith("Not quite")
+
+
+@SETTINGS
+@given(graphs(), st.data())
+def test_check_grads_touches_no_grad(case, data):
+    _, _, root, _ = case
+    nodes = backprop_order(root, include_leaves=True)
+    for i, node in enumerate(nodes):
+        node.grad = float(i) - 0.5
+    before = [node.grad for node in nodes]
+    picked = data.draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=4, unique=True))
+    check_grads(root, {node: data.draw(st.floats(-5, 5)) for node in picked})
+    assert [node.grad for node in nodes] == before
