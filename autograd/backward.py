@@ -222,6 +222,8 @@ def backward(root: Value, grad: float = 1.0) -> None:
                     b._n = count - 1
     except BaseException:
         _reset(found)
+        for node, g in earlier:  # what earlier passes left is not lost; this pass's partial sums are
+            node.grad = g
         raise
     for node, g in earlier:
         node.grad += g

@@ -156,6 +156,13 @@ class _FloatMath:
             return a**n
         except ZeroDivisionError:  # 0 ** negative: the derivative is infinite
             return math.inf
+        except OverflowError:  # a derivative can overflow where the value does not (x**-1 at 1e-200)
+            return math.copysign(math.inf, a) if float(n).is_integer() and n % 2 else math.inf
+
+    @staticmethod
+    def power_slope(a: float, n: float) -> float:
+        """n·aⁿ⁻¹, taken as 0 for n = 0 (x⁰ is constant, even at x = 0, where 0·0⁻¹ would be nan)."""
+        return 0.0 if n == 0.0 else n * _FloatMath.pow(a, n - 1.0)
 
     @staticmethod
     def sign(a: float) -> float:
@@ -201,6 +208,13 @@ class _ValueMath:
     @staticmethod
     def pow(a: Any, n: float) -> Any:
         return a**n
+
+    @staticmethod
+    def power_slope(a: Any, n: Any) -> Any:
+        exponent = n.data if hasattr(n, "data") else n
+        if exponent == 0.0 and a.data == 0.0:
+            return 0.0  # as in the float rule; PyTorch does the same
+        return n * a ** (n - 1.0)
 
     # Piecewise-constant derivatives have derivative 0 (a.e.): they enter the graph as constants.
     @staticmethod
@@ -278,6 +292,22 @@ def _sqrt(a: float) -> float:
     return math.sqrt(a)
 
 
+def _periodic(name: str, fn: Callable[[float], float]) -> Callable[[float], float]:
+    def forward(a: float) -> float:
+        if math.isinf(a):
+            raise ValueError(f"{name}: {name}({a!r}) is undefined; {name} needs a finite input")
+        return fn(a)
+
+    forward.__name__ = f"_{name}"
+    return forward
+
+
+def _sum(*items: float) -> float:
+    # Plain left-to-right addition, as a + b + … would do: inf and nan come out as numbers
+    # (for detect_anomaly to name), where math.fsum would raise.
+    return sum(items, 0.0)
+
+
 def _sigmoid(a: float) -> float:
     # Two branches so that exp never overflows: sigmoid(-1000) is 0, not an OverflowError.
     if a >= 0.0:
@@ -324,7 +354,7 @@ POW = Op(
     "**",
     2,
     _pow,
-    lambda m, out, a, b: (b * m.pow(a, b - 1.0), m.times_log(out, a)),
+    lambda m, out, a, b: (m.power_slope(a, b), m.times_log(out, a)),
     "{a}^{b}",
     ("{b}·{a}^({b}−1)", "{a}^{b}·ln {a}"),
 )
@@ -333,7 +363,7 @@ POWC = Op(
     "**",
     1,
     _powc,
-    lambda m, out, a, n: (n * m.pow(a, n - 1.0),),
+    lambda m, out, a, n: (m.power_slope(a, n),),
     "{a}^{p}",
     ("{p}·{a_pm1}",),
     has_param=True,
@@ -358,9 +388,9 @@ LEAKY_RELU = Op(
     ("1 if {a} > 0 else {p}",),
     has_param=True,
 )
-SIN = Op("sin", "sin", 1, math.sin, lambda m, out, a: (m.cos(a),), "sin({a})", ("cos({a})",))
-COS = Op("cos", "cos", 1, math.cos, lambda m, out, a: (-m.sin(a),), "cos({a})", ("−sin({a})",))
-SUM = Op("sum", "sum", VARIADIC, lambda *xs: math.fsum(xs), _ones, "Σ", ())
+SIN = Op("sin", "sin", 1, _periodic("sin", math.sin), lambda m, out, a: (m.cos(a),), "sin({a})", ("cos({a})",))
+COS = Op("cos", "cos", 1, _periodic("cos", math.cos), lambda m, out, a: (-m.sin(a),), "cos({a})", ("−sin({a})",))
+SUM = Op("sum", "sum", VARIADIC, _sum, _ones, "Σ", ())
 DOT = Op("dot", "dot", VARIADIC, _dot, _dot_local, "Σ wᵢ·xᵢ + b", ())
 
 OPS: dict[str, Op] = {

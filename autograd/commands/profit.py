@@ -8,6 +8,8 @@ by autograd; it stops when |P'(x)| < tol, at the critical point x = 3.
 from __future__ import annotations
 
 import argparse
+import math
+import sys
 from dataclasses import dataclass
 
 from ..examples import PROFIT_TEXT, profit
@@ -26,11 +28,15 @@ def walk(x0: float = 12.0, lr: float = 0.1, tol: float = 1e-3, max_steps: int = 
     """The gradient-ascent path on P (descent on −P) from x0 until |P'(x)| < tol or max_steps."""
     if not lr > 0:
         raise ValueError(f"the learning rate must be > 0, got {lr}")
+    if not math.isfinite(x0):
+        raise ValueError(f"the starting point must be a finite number, got {x0}")
     if not tol > 0:
         raise ValueError(f"the tolerance must be > 0, got {tol}")
     slope_of = derivative(profit)
     x, steps = float(x0), []
     for i in range(max_steps + 1):
+        if not math.isfinite(x) or abs(x) > 1e150:  # diverging: squaring x would overflow next
+            break
         slope = slope_of(x)
         steps.append(ProfitStep(i, x, float(profit(x)), slope))
         if abs(slope) < tol:
@@ -49,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         steps = walk(args.x0, args.lr, args.tol)
     except ValueError as err:
-        print(f"gradstep profit: {err}")
+        print(f"gradstep profit: {err}", file=sys.stderr)
         return 2
     print(f"Profit {PROFIT_TEXT}; loss = −P(x); x ← x − lr·d(−P)/dx = x + lr·P'(x), lr = {args.lr}")
     print(f"{'step':>4}  {'x':>10}  {'P(x)':>10}  {'P′(x)':>10}")

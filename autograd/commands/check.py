@@ -1,0 +1,142 @@
+"""Derivatives of an expression against the limit definition: limit tables and gradcheck.
+
+Example:  gradstep check "-2*x**2 + 12*x - 10" --at x=12
+          gradstep check "(a*b + c).tanh()" --at a=2,b=-3,c=10 --second
+
+EXPR may use numbers, variable names, + - * / **, unary minus and the functions exp log sqrt tanh
+sigmoid relu leaky_relu sin cos abs (as x.exp() or exp(x)); nothing else is accepted and the text is
+never run as Python. For each variable the limit table shows the forward quotient (f(x+h) − f(x))/h
+and the central quotient (f(x+h) − f(x−h))/2h approaching autograd's derivative as h shrinks, until
+round-off takes over. Exit code: 0 when gradcheck passes, 1 when it fails, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from ..check import LimitTable, gradcheck_graph, limit_table
+from ..expr import Expression, ExpressionError, parse_assignments, parse_expression, parse_number
+from ..functional import grad
+from ..value import Value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expression", metavar="EXPR", help='the expression, e.g. "-2*x**2 + 12*x - 10"')
+    parser.add_argument(
+        "--at", default="", metavar="NAME=VALUE,...", help="the point, one value per variable: x=2.0,y=-1"
+    )
+    parser.add_argument(
+        "--h", default=None, metavar="H,...",
+        help="step sizes for the limit tables (default 1e-1,1e-2,...,1e-12)",
+    )
+    parser.add_argument(
+        "--eps", default="1e-6", help="gradcheck's step for central differences (default 1e-6)"
+    )
+    parser.add_argument("--atol", default="1e-5", help="gradcheck's absolute tolerance (default 1e-5)")
+    parser.add_argument("--rtol", default="1e-3", help="gradcheck's relative tolerance (default 1e-3)")
+    parser.add_argument("--second", action="store_true", help="also check second derivatives (gradgradcheck)")
+    refuse = parser.error
+
+    def error(message: str) -> NoReturn:
+        if "EXPR" in message:
+            # argparse reads "-x**2" as an unknown option, and then misses the expression.
+            message += (
+                '. An expression that starts with "-" looks like an option: put -- before it '
+                '(gradstep check --at x=1 -- "-x**2") or start it with a space (" -x**2")'
+            )
+        refuse(message)
+
+    parser.error = error  # type: ignore[method-assign]
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except ExpressionError as err:
+        _refuse(str(err))
+        return 2
+    except (ValueError, ArithmeticError) as err:
+        _refuse(f"cannot check this: {err}")
+        return 2
+    except Exception as err:  # noqa: BLE001 - the command line promises one line, never a traceback
+        _refuse(f"unexpected {type(err).__name__}: {err} (this is a bug in gradstep; please report it)")
+        return 2
+
+
+def _refuse(message: str) -> None:
+    print(f"gradstep check: {message}", file=sys.stderr)
+
+
+def _positive(text: str, what: str) -> float:
+    value = parse_number(text)
+    if value <= 0:
+        raise ExpressionError(f"{what} must be > 0, got {text.strip()}")
+    return value
+
+
+def _run(args: argparse.Namespace) -> int:
+    expr = parse_expression(args.expression)
+    values = parse_assignments(args.at)
+    if not expr.variables:
+        raise ExpressionError(
+            f"{expr.text!r} has no variables, so there is nothing to differentiate; try x**2"
+        )
+    hs = None if args.h is None else [_positive(h, "each --h") for h in args.h.split(",")]
+    eps, atol, rtol = _positive(args.eps, "--eps"), parse_number(args.atol), parse_number(args.rtol)
+    if atol < 0 or rtol < 0:
+        raise ExpressionError("--atol and --rtol must be ≥ 0")
+    root, leaves = expr.build(values)  # refuses missing/unknown variables and domain errors at the point
+    names = expr.variables
+    point = [values[name] for name in names]
+    partials = grad(root, [leaves[name] for name in names])
+
+    at = ", ".join(f"{name} = {_show(values[name])}" for name in names)
+    print(f"f({', '.join(names)}) = {expr.text}    at {at}")
+    print(f"f = {_show(root.data)}")
+    print()
+    print("Partial derivatives by autograd (reverse mode):")
+    width = max(len(name) for name in names)
+    for name, slope in zip(names, partials):
+        print(f"  ∂f/∂{name:<{width}} = {_show(slope)}")
+    for name, slope in zip(names, partials):
+        print()
+        print(_limit_table(expr, values, name, slope, hs))
+
+    def make(p: Sequence[float]) -> tuple[Value, list[Value]]:
+        out, built = expr.build(dict(zip(names, p)), labels=False)
+        return out, [built[name] for name in names]
+
+    reports = [gradcheck_graph(make, names, point, 1, eps, atol, rtol)]
+    if args.second:
+        reports.append(gradcheck_graph(make, names, point, 2, eps, atol, rtol))
+    for report in reports:
+        print()
+        print(report)
+    return 0 if all(report.ok for report in reports) else 1
+
+
+def _limit_table(
+    expr: Expression, values: dict[str, float], name: str, slope: float, hs: list[float] | None
+) -> str:
+    """The limit table along one variable, the others held at their values."""
+
+    def along(t: Any) -> float:
+        moved = dict(values)
+        moved[name] = float(t)
+        return expr.build(moved, labels=False)[0].data
+
+    along.__name__ = "f"
+    table: LimitTable = limit_table(along, values[name], hs, derivative=slope)
+    label = f"∂f/∂{name}" if len(values) > 1 else f"f'({name})"
+    table = LimitTable(table.x, table.rows, table.derivative, "f", "autograd", name, label)
+    fixed = [f"{other} = {_show(v)}" for other, v in values.items() if other != name]
+    text = str(table)
+    return text + (f"\n(other variables held at {', '.join(fixed)})" if fixed else "")
+
+
+def _show(x: float) -> str:
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else f"{x:.12g}"
+

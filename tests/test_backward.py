@@ -1,0 +1,321 @@
+"""backward(): the fast path against the rules, accumulation, and depth.
+
+``backward()`` pushes ``*``, ``dot``, ``+``, ``relu``, ``sum``, ``tanh`` and ``-`` with hand-inlined code,
+and ``Value.__add__/__sub__/__mul__`` and ``autograd.dot`` compute their forward value inline. DESIGN.md
+allows such hot paths only if they are checked against the op's rule: that is what this file does, on
+single nodes and on random graphs over every op (the generic ``propagate()`` is the reference).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from strategies import VARIABLES, to_value, trees, value_is_tame
+
+from autograd import Value, backprop_order, detect_anomaly, dot, grad, sum_of
+from autograd.backward import local_derivatives, propagate
+from autograd.ops import ADD, COS, DOT, MUL, OPS, SUB
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+def _close(a: float, b: float, scale: float, rel: float = 1e-12) -> bool:
+    """Equal to ``rel`` relative; ``scale`` (the graph's largest gradient) bounds rounding near 0."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return math.isclose(a, b, rel_tol=rel, abs_tol=rel * scale)
+
+
+def _fresh_graph(tree: tuple, point: dict[str, float]) -> tuple[Value, dict[str, Value], list[Value]]:
+    env = {name: Value(v, name) for name, v in point.items()}
+    root = to_value(tree, env)
+    return root, env, backprop_order(root, include_leaves=True)
+
+
+# ---- inlined forward == the rule's forward -----------------------------------------------------
+@given(finite, finite)
+def test_inlined_binary_forwards_equal_the_rules(a: float, b: float) -> None:
+    x, y = Value(a), Value(b)
+    assert (x + y).data == ADD.forward(a, b)
+    assert (x - y).data == SUB.forward(a, b)
+    assert (x * y).data == MUL.forward(a, b)
+    assert (x + b).data == ADD.forward(a, b)
+    assert (a - y).data == SUB.forward(a, b)
+    assert (a * y).data == MUL.forward(a, b)
+
+
+@given(
+    st.integers(1, 5).flatmap(
+        lambda n: st.tuples(
+            st.lists(finite, min_size=n, max_size=n),
+            st.lists(finite, min_size=n, max_size=n),
+            st.one_of(st.none(), finite),
+        )
+    )
+)
+def test_inlined_dot_forward_equals_the_rule(case: tuple[list[float], list[float], float | None]) -> None:
+    ws, xs, bias = case
+    out = dot([Value(w) for w in ws], [Value(x) for x in xs], None if bias is None else Value(bias))
+    items = ws + xs + ([] if bias is None else [bias])
+    assert out.data == DOT.forward(*items)
+    assert out.data == pytest.approx(
+        math.fsum(w * x for w, x in zip(ws, xs)) + (bias or 0.0), rel=1e-9, abs=1e-3
+    )
+
+
+def test_the_generic_forward_path_gives_the_same_numbers() -> None:
+    """Under detect_anomaly() the hot ops go through _apply (the rule): the numbers must not change."""
+    a, b, w = Value(0.1), Value(0.7), [Value(0.3), Value(-1.7)]
+    plain = [(a + b).data, (a - b).data, (a * b).data, dot(w, [a, b], 0.2).data]
+    with detect_anomaly():
+        checked = [(a + b).data, (a - b).data, (a * b).data, dot(w, [a, b], 0.2).data]
+    assert plain == checked
+
+
+# ---- inlined backward pushes == the rules, node by node ---------------------------------------
+SINGLE_NODES = {
+    "mul": lambda p: p[0] * p[1],
+    "add": lambda p: p[0] + p[1],
+    "sub": lambda p: p[0] - p[1],
+    "relu": lambda p: p[0].relu(),
+    "tanh": lambda p: p[0].tanh(),
+    "sum": lambda p: sum_of(p[:3]),
+    "dot": lambda p: dot(p[:2], p[2:4]),
+    "dot+bias": lambda p: dot(p[:2], p[2:4], p[4]),
+    "dot repeated": lambda p: dot([p[0], p[0]], [p[0], p[1]], p[0]),
+    "mul x*x": lambda p: p[0] * p[0],
+    "sub x-x": lambda p: p[0] - p[0],
+}
+
+
+@pytest.mark.parametrize("name", SINGLE_NODES)
+@pytest.mark.parametrize("data", [(1.5, -2.0, 0.25, 3.0, -0.5), (-1.5, 0.0, 4.0, -3.0, 2.0), (0.0,) * 5])
+@pytest.mark.parametrize("seed", [1.0, -2.5])
+def test_each_inlined_push_equals_its_rule(name: str, data: tuple[float, ...], seed: float) -> None:
+    leaves = [Value(v) for v in data]
+    node = SINGLE_NODES[name](leaves)
+    node.backward(seed)
+    expected = {leaf: 0.0 for leaf in leaves}
+    for parent, local in zip(node.parents, local_derivatives(node)):
+        expected[parent] += local * seed
+    assert [leaf.grad for leaf in leaves] == [expected[leaf] for leaf in leaves]
+
+
+def test_every_op_has_a_rule_that_backward_can_fall_back_on() -> None:
+    """Each op in the table is reachable by the generic code path (local derivatives for every input)."""
+    x, y = Value(0.7), Value(1.3)
+    made = {
+        "add": x + y,
+        "sub": x - y,
+        "mul": x * y,
+        "div": x / y,
+        "pow": x**y,
+        "powc": x**3,
+        "neg": -x,
+        "abs": abs(x),
+        "exp": x.exp(),
+        "log": x.log(),
+        "sqrt": x.sqrt(),
+        "tanh": x.tanh(),
+        "sigmoid": x.sigmoid(),
+        "relu": x.relu(),
+        "leaky_relu": x.leaky_relu(0.2),
+        "sin": x.sin(),
+        "cos": x.cos(),
+        "sum": sum_of([x, y, x]),
+        "dot": dot([x], [y], 1.0),
+    }
+    assert set(made) == set(OPS)
+    for name, node in made.items():
+        assert node.rule is OPS[name]
+        assert len(local_derivatives(node)) == len(node.parents)
+
+
+# ---- random graphs: backward() == propagate() == grad() --------------------------------------
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow]
+)
+@given(
+    trees(),
+    st.fixed_dictionaries({v: st.floats(-2, 2, allow_nan=False) for v in VARIABLES}),
+    st.sampled_from([1.0, -0.5, 3.0]),
+)
+def test_fast_backward_matches_the_rules_on_random_graphs(
+    tree: tuple, point: dict[str, float], seed: float
+) -> None:
+    assume(value_is_tame(tree, point))
+    root, env, nodes = _fresh_graph(tree, point)
+    reference = propagate(root, seed)
+    root.backward(seed)
+    scale = max([1.0] + [abs(g) for g in reference.values() if math.isfinite(g)])
+    for node in nodes:
+        assert _close(node.grad, reference.get(node, 0.0), scale), (node, reference.get(node))
+    leaves = list(env.values())
+    for leaf, g in zip(leaves, grad(root, leaves, create_graph=False)):
+        assert _close(leaf.grad if seed == 1.0 else leaf.grad / seed, g, scale)
+    # A second pass adds the same again: every grad doubles, interior nodes included.
+    first = {node: node.grad for node in nodes}
+    root.backward(seed)
+    for node in nodes:
+        assert _close(node.grad, 2.0 * first[node], 2.0 * scale)
+
+
+# ---- accumulation --------------------------------------------------------------------------------
+def test_backward_twice_doubles_every_grad_on_the_lecture_graph() -> None:
+    a, b, c, f = Value(2.0), Value(-3.0), Value(10.0), Value(-2.0)
+    e = a * b
+    d = e + c
+    L = d * f
+    # By the chain rule, by hand: dL/dd = f, dL/de = f, dL/da = f·b, dL/db = f·a, dL/dc = f, dL/df = d.
+    hand = {L: 1.0, d: -2.0, e: -2.0, a: 6.0, b: -4.0, c: -2.0, f: 4.0}
+    L.backward()
+    assert {n: n.grad for n in hand} == hand
+    L.backward()
+    assert {n: n.grad for n in hand} == {n: 2 * g for n, g in hand.items()}
+
+
+def test_backward_accumulates_onto_existing_grads_and_respects_the_seed() -> None:
+    x = Value(3.0)
+    x.grad = 10.0
+    (x * x).backward(0.5)  # d(x²)/dx · 0.5 = 3
+    assert x.grad == 13.0
+    leaf = Value(1.0)
+    leaf.backward(2.0)
+    leaf.backward()
+    assert leaf.grad == 3.0
+
+
+@pytest.mark.parametrize(
+    ("build", "hand"),
+    [
+        (lambda x, y: x + x, lambda x, y: (2.0, 0.0)),
+        (lambda x, y: x * y + x, lambda x, y: (y + 1.0, x)),
+        (lambda x, y: x * x, lambda x, y: (2.0 * x, 0.0)),
+        (lambda x, y: (x * y) * (x * y), lambda x, y: (2 * x * y * y, 2 * x * x * y)),
+        (lambda x, y: (x - y) - (y - x), lambda x, y: (2.0, -2.0)),
+        (lambda x, y: (x + y).tanh() * (x + y).tanh(), None),
+    ],
+    ids=["a+a", "x*y+x", "x*x", "(xy)²", "(x-y)-(y-x)", "tanh² shared input"],
+)
+def test_a_node_used_twice(build: Any, hand: Any) -> None:
+    xv, yv = 1.25, -0.75
+    x, y = Value(xv), Value(yv)
+    build(x, y).backward()
+    if hand is None:  # d(tanh²(x+y)) = 2·tanh·(1 − tanh²), the same for x and y
+        t = math.tanh(xv + yv)
+        expected = (2 * t * (1 - t * t),) * 2
+    else:
+        expected = hand(xv, yv)
+    assert x.grad == pytest.approx(expected[0], rel=1e-14)
+    assert y.grad == pytest.approx(expected[1], rel=1e-14, abs=0.0)
+
+
+def test_shared_interior_node_gets_the_sum_of_its_consumers() -> None:
+    x = Value(0.5)
+    h = x.exp()
+    out = h * 3 + h.sin()  # d/dh = 3 + cos(h)
+    out.backward()
+    assert h.grad == pytest.approx(3 + math.cos(math.exp(0.5)), rel=1e-14)
+    assert x.grad == pytest.approx((3 + math.cos(math.exp(0.5))) * math.exp(0.5), rel=1e-14)
+
+
+def test_backward_from_an_interior_node_after_a_full_pass() -> None:
+    """Like PyTorch's retained grads: the interior node's own seed adds to what it already holds."""
+    x = Value(2.0)
+    y = x * x  # dy/dx = 4
+    z = y * 3.0  # dz/dy = 3, dz/dx = 12
+    z.backward()
+    assert (x.grad, y.grad) == (12.0, 3.0)
+    y.backward()
+    assert (x.grad, y.grad) == (16.0, 4.0)
+
+
+def test_an_interrupted_backward_leaves_the_graph_usable() -> None:
+    """backward() keeps scratch counts on the nodes; a pass that dies half-way must not corrupt the next.
+
+    The cos rule is swapped for one that raises, so the pass stops in the middle of the graph."""
+    x, y = Value(0.5), Value(-1.25)
+    shared = x * y
+    out = (shared.cos() + shared) * shared + x.tanh()
+
+    def broken(m: Any, o: Any, a: Any) -> tuple[Any, ...]:
+        raise KeyboardInterrupt
+
+    rule = COS.local
+    object.__setattr__(COS, "local", broken)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            out.backward()
+    finally:
+        object.__setattr__(COS, "local", rule)
+    for node in backprop_order(out, include_leaves=True):
+        node.grad = 0.0
+    out.backward()
+    s = 0.5 * -1.25
+    d_shared = (-math.sin(s) + 1.0) * s + (math.cos(s) + s)  # d/ds of (cos s + s)·s
+    assert x.grad == pytest.approx(d_shared * -1.25 + (1 - math.tanh(0.5) ** 2), rel=1e-14)
+    assert y.grad == pytest.approx(d_shared * 0.5, rel=1e-14)
+    assert grad(out, [x, y]) == pytest.approx([x.grad, y.grad], rel=1e-14)
+
+
+def test_backward_seed_must_be_a_number() -> None:
+    with pytest.raises(TypeError, match="str"):
+        Value(1.0).backward("one")  # type: ignore[arg-type]
+
+
+# ---- order -------------------------------------------------------------------------------------
+@settings(max_examples=100, deadline=None)
+@given(trees(), st.fixed_dictionaries({v: st.floats(-2, 2, allow_nan=False) for v in VARIABLES}))
+def test_backprop_order_visits_every_node_after_all_its_consumers(
+    tree: tuple, point: dict[str, float]
+) -> None:
+    assume(value_is_tame(tree, point))
+    root, _, order = _fresh_graph(tree, point)
+    position = {node: i for i, node in enumerate(order)}
+    assert len(position) == len(order)  # no node twice
+    assert order[0] is root
+    for node in order:
+        for parent in node.parents:
+            assert position[parent] > position[node]
+    interior = backprop_order(root)
+    assert interior == [n for n in order if not n.is_leaf]
+
+
+# ---- depth ---------------------------------------------------------------------------------------
+def _affine_chain(a: Value, b: Value, y0: float, steps: int) -> Value:
+    y = Value(y0)
+    for _ in range(steps):
+        y = y * a + b
+    return y
+
+
+def test_chain_gradients_match_the_closed_form() -> None:
+    """yₙ = aⁿ·y₀ + b·(aⁿ − 1)/(a − 1); its derivatives by hand, checked on a 50-step chain."""
+    av, bv, y0, n = 0.9, 0.5, 2.0, 50
+    a, b = Value(av), Value(bv)
+    y = _affine_chain(a, b, y0, n)
+    y.backward()
+    value = av**n * y0 + bv * (av**n - 1) / (av - 1)
+    d_da = n * av ** (n - 1) * y0 + bv * (n * av ** (n - 1) * (av - 1) - (av**n - 1)) / (av - 1) ** 2
+    d_db = (av**n - 1) / (av - 1)
+    assert y.data == pytest.approx(value, rel=1e-12)
+    assert a.grad == pytest.approx(d_da, rel=1e-12)
+    assert b.grad == pytest.approx(d_db, rel=1e-12)
+
+
+@pytest.mark.slow
+def test_million_node_chain_runs_backward_without_recursion() -> None:
+    """500,000 steps of y = y·a + b: 1,000,000 op nodes. With a = 1, b = 0, y₀ = 1: y stays 1 and
+    dy/da = dy/db = the number of steps, exactly."""
+    steps = 500_000
+    a, b = Value(1.0), Value(0.0)
+    y = _affine_chain(a, b, 1.0, steps)
+    y.backward()
+    assert y.data == 1.0
+    assert a.grad == float(steps)
+    assert b.grad == float(steps)
+    del y  # freeing a million-deep chain must not overflow the C stack either

@@ -1,0 +1,165 @@
+"""`gradstep check`: good expressions, every class of refused input, exit codes, never a traceback.
+
+Expected numbers come from hand-derived formulas (P'(x) = −4x + 12) and math, not from the output.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+
+import pytest
+
+from autograd.__main__ import main
+from autograd.examples import profit, profit_derivative
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(["check", *argv])
+    except SystemExit as exit_:  # argparse's own errors
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def width(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+# ---- good expressions ------------------------------------------------------------------------------
+def test_profit_at_12(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "-2*x**2 + 12*x - 10", "--at", "x=12")
+    assert code == 0 and err == ""
+    assert f"f = {profit(12.0):g}" in out  # −154
+    assert f"∂f/∂x = {profit_derivative(12.0):g}" in out  # −36
+    table = [line for line in out.splitlines() if re.match(r"\s+1e-\d\d\s", line)]
+    assert len(table) == 12
+    # The forward column is −4x + 12 − 2h = −36 − 2h at the large steps (h = 0.1: −36.2).
+    h, forward = table[0].split()[:2]
+    assert float(forward) == pytest.approx(profit_derivative(12.0) - 2 * float(h), abs=1e-9)
+    assert "Best h" in out and "PASS" in out
+    assert width(out) <= 100, out
+
+
+def test_several_variables_with_second_derivatives(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "x*y + sin(x)", "--at", "x=0.5,y=-2", "--second")
+    assert code == 0
+    assert re.search(r"∂f/∂x = (\S+)", out) and re.search(r"∂f/∂y = (\S+)", out)
+    dx = float(re.search(r"∂f/∂x = (\S+)", out).group(1))  # type: ignore[union-attr]
+    dy = float(re.search(r"∂f/∂y = (\S+)", out).group(1))  # type: ignore[union-attr]
+    assert dx == pytest.approx(-2 + math.cos(0.5), rel=1e-10) and dy == pytest.approx(0.5, rel=1e-12)
+    assert out.count("Limit table of f at") == 2
+    assert "(other variables held at y = -2)" in out and "(other variables held at x = 0.5)" in out
+    assert "first partial derivatives agree" in out and "second partial derivatives agree" in out
+    assert "∂²f/∂y∂x" in out
+    assert width(out) <= 100, out
+
+
+def test_chosen_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "exp(x)", "--at", "x=1", "--h", "1e-2,1e-5")
+    assert code == 0
+    rows = [line.split() for line in out.splitlines() if re.match(r"\s+1e-0[25]\s", line)]
+    assert [r[0] for r in rows] == ["1e-02", "1e-05"]
+    assert float(rows[1][3]) == pytest.approx(math.e, rel=1e-10)  # central quotient at h = 1e-5
+
+
+def test_a_kink_fails_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "relu(x) + abs(y)", "--at", "x=0,y=1")
+    assert code == 1 and err == ""
+    assert "non-differentiable point" in out and "FAIL" in out
+
+
+def test_the_edge_of_a_domain_fails_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sqrt(x)", "--at", "x=0")
+    assert code == 1
+    assert "could not be checked" in out and "edge of the domain" in out
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "--at" in out and "Exit code" in out
+
+
+# ---- refused input: one line on stderr, exit code 2 -------------------------------------------------
+REFUSED = {
+    "attribute access": ("x.__class__", "x=1", "attribute"),
+    "attribute call": ("x.__class__()", "x=1", "not allowed"),
+    "__import__": ("__import__('os')", "", "__import__"),
+    "open": ("open('f')", "", "open"),
+    "lambda": ("(lambda: 1)()", "", "lambda"),
+    "bare lambda": ("lambda x: x", "", "lambda"),
+    "subscript": ("x[0]", "x=1", "subscript"),
+    "comprehension": ("[x for x in y]", "", "comprehension"),
+    "generator": ("sum(x for x in y)", "", "sum"),
+    "too long": ("x+" * 300 + "x", "x=1", "500"),
+    "deeply nested parentheses": ("(" * 60 + "x" + ")" * 60, "x=1", "limit"),
+    "deeply nested operators": ("+" * 100 + "x", "x=1", "too large"),
+    "syntax error": ("x +", "x=1", "not a valid expression"),
+    "no variables": ("2 + 3", "", "no variables"),
+    "unknown variable": ("x**2", "x=1,q=2", "q"),
+    "missing value": ("x*y", "x=1", "no value for y"),
+    "no --at at all": ("x*y", "", "no value for x, y"),
+    "not a number": ("x**2", "x=abc", "'abc' is not a number"),
+    "infinite number": ("x**2", "x=inf", "not a finite number"),
+    "not an assignment": ("x**2", "x", "name=value"),
+    "log of a negative number": ("log(x)", "x=-1", "log"),
+    "division by zero": ("x / y", "x=1,y=0", "zero"),
+    "overflow": ("exp(x)", "x=1000", "exp"),
+}
+
+
+@pytest.mark.parametrize("expr,at,words", REFUSED.values(), ids=REFUSED.keys())
+def test_refused_input(capsys: pytest.CaptureFixture[str], expr: str, at: str, words: str) -> None:
+    code, out, err = run(capsys, expr, "--at", at)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("gradstep check: ")
+    assert words.lower() in lines[0].lower()
+
+
+@pytest.mark.parametrize(
+    "option,value,words",
+    [("--h", "0", "--h"), ("--h", "1e-2,abc", "abc"), ("--eps", "-1", "--eps"), ("--atol", "-1", "atol")],
+)
+def test_refused_settings(capsys: pytest.CaptureFixture[str], option: str, value: str, words: str) -> None:
+    code, out, err = run(capsys, "x**2", "--at", "x=1", option, value)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and words in err
+
+
+def test_missing_at_value_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "x**2", "--at")
+    assert code == 2 and out == ""
+    assert "--at" in err and "expected one argument" in err
+
+
+def test_an_expression_starting_with_minus_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "-x**2", "--at", "x=1")
+    assert code == 2 and 'put -- before it' in err
+    code, out, _ = run(capsys, "--at", "x=3", "--", "-x**2")
+    assert code == 0 and "∂f/∂x = -6" in out
+
+
+# ---- the installed command, as a separate process ---------------------------------------------------
+@pytest.mark.parametrize(
+    "argv,code",
+    [
+        (["-2*x**2 + 12*x - 10", "--at", "x=12"], 0),
+        (["relu(x)", "--at", "x=0"], 1),
+        (["__import__('os').system('echo hi')", "--at", "x=1"], 2),
+        (["x.__class__.__mro__", "--at", "x=1"], 2),
+    ],
+)
+def test_as_a_process(argv: list[str], code: int) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "check", *argv], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "hi" not in done.stdout
