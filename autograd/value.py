@@ -264,9 +264,10 @@ class Value:
         return _apply(_ops.SQRT, self)
 
     def tanh(self) -> Value:
-        if _PLAIN:  # inlined like + - *: activations run once per neuron per sample
-            return _node(math.tanh(self.data), TANH, self, None)
-        return _apply(TANH, self)
+        out = math.tanh(self.data)  # inlined like + - *: activations run once per neuron per sample
+        if _PLAIN:
+            return _node(out, TANH, self, None)
+        return _finish(TANH, out, self, None)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e⁻ˣ), computed without overflow for any input."""
@@ -274,10 +275,11 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, x); its derivative at 0 is taken as 0 (PyTorch's convention)."""
+        data = self.data
+        out = data if data > 0.0 else 0.0
         if _PLAIN:
-            data = self.data
-            return _node(data if data > 0.0 else 0.0, RELU, self, None)
-        return _apply(RELU, self)
+            return _node(out, RELU, self, None)
+        return _finish(RELU, out, self, None)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, slope·x otherwise."""
@@ -342,44 +344,44 @@ def _data(x: Any) -> float:
     raise TypeError(f"cannot compare a Value with {type(x).__name__} ({_short(x)})")
 
 
-def _check_finite(op: Op, out: float, inputs: Sequence[float]) -> None:
-    if not math.isfinite(out):
-        shown = ", ".join(repr(x) for x in inputs)
+def _finish(op: Op, out: float, a: Any, b: Any) -> Value:
+    """An op's result outside the plain mode: checked under detect_anomaly(), a leaf under no_grad()."""
+    if _ANOMALY and not math.isfinite(out):
+        inputs = a if op.arity == VARIADIC else (a,) if op.arity == 1 and not op.has_param else (a, b)
+        shown = ", ".join(repr(x.data if isinstance(x, Value) else x) for x in inputs)
         raise FloatingPointError(
             f"detect_anomaly: {op.name} produced {out!r} in the forward pass from input(s) ({shown})"
         )
+    if not _GRAD_ENABLED:
+        return _node(out, None, None, None)  # type: ignore[arg-type]  # a leaf: no op, no parents
+    return _node(out, op, a, b)
 
 
 def _apply(op: Op, *inputs: Value) -> Value:
-    """Run an op with its rule's forward, honouring no_grad() and detect_anomaly()."""
-    datas = [v.data for v in inputs]
-    out = op.forward(*datas)
-    if _ANOMALY:
-        _check_finite(op, out, datas)
-    if not _GRAD_ENABLED:
-        return Value(out)
+    """Run a unary or binary op with its rule's forward."""
     if len(inputs) == 2:
-        return _node(out, op, inputs[0], inputs[1])
-    return _node(out, op, inputs[0], None)
+        a, b = inputs
+        out = op.forward(a.data, b.data)
+    else:
+        a, b = inputs[0], None
+        out = op.forward(a.data)
+    if _PLAIN:
+        return _node(out, op, a, b)
+    return _finish(op, out, a, b)
 
 
 def _apply_param(op: Op, x: Value, param: float) -> Value:
     out = op.forward(x.data, param)
-    if _ANOMALY:
-        _check_finite(op, out, (x.data, param))
-    if not _GRAD_ENABLED:
-        return Value(out)
-    return _node(out, op, x, param)
+    if _PLAIN:
+        return _node(out, op, x, param)
+    return _finish(op, out, x, param)
 
 
 def _apply_variadic(op: Op, inputs: tuple[Value, ...]) -> Value:
-    datas = [v.data for v in inputs]
-    out = op.forward(*datas)
-    if _ANOMALY:
-        _check_finite(op, out, datas)
-    if not _GRAD_ENABLED:
-        return Value(out)
-    return _node(out, op, inputs, None)
+    out = op.forward(*[v.data for v in inputs])
+    if _PLAIN:
+        return _node(out, op, inputs, None)
+    return _finish(op, out, inputs, None)
 
 
 def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
@@ -418,18 +420,19 @@ def dot(
     if not n:
         raise ValueError("dot: needs at least one weight/input pair")
     items = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    if _PLAIN:
-        # The common case, every item a Value, costs no per-item type check: a plain number has no
-        # .data (AttributeError) and a numpy scalar's .data is a memoryview (TypeError), so anything
-        # else falls through to the converting path below. This runs for every neuron on every sample.
-        try:
-            total = 0.0 if bias is None else bias.data + 0.0
-            for w, x in zip(items[:n], items[n : n + n]):
-                total += w.data * x.data
-            if type(total) is float:
+    # The common case, every item a Value, costs no per-item type check: a plain number has no .data
+    # (AttributeError) and a numpy scalar's .data is a memoryview (TypeError), so anything else falls
+    # through to the converting path below. This runs for every neuron on every sample.
+    try:
+        total = 0.0 if bias is None else bias.data + 0.0
+        for w, x in zip(items[:n], items[n : n + n]):
+            total += w.data * x.data
+        if type(total) is float:
+            if _PLAIN:
                 return _node(total, DOT, items, None)
-        except (AttributeError, TypeError):
-            pass
+            return _finish(DOT, total, items, None)
+    except (AttributeError, TypeError):
+        pass
     return _apply_variadic(DOT, _as_values(items, "dot"))
 
 

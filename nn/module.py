@@ -1,0 +1,423 @@
+"""Networks built from Values: ``Parameter``, ``Module``, ``Neuron``, ``Layer``, ``MLP``.
+
+A neuron computes act(w₁x₁ + … + wₙxₙ + b). Its weighted sum is *one* graph node,
+``autograd.dot(w, x, b)``, whose local derivatives are simply xᵢ (for wᵢ), wᵢ (for xᵢ) and 1 (for b):
+one n-ary node instead of 2n binary ones is what makes a training step take milliseconds.
+
+Initialisation (INIT): weights are drawn uniformly from [−1/√nin, 1/√nin] and biases from the same
+range (the scheme of PyTorch's ``nn.Linear``). Scaling by 1/√nin keeps a weighted sum of nin inputs
+about as large as one input, whatever the layer's width; with micrograd's U(−1, 1) the sums in a
+16-wide layer start four times larger, and ReLU networks then need a smaller learning rate to train.
+Random biases spread the ReLU kinks over the input plane instead of starting them all at the
+origin, which helps on the moons. Pass ``rng`` (an int seed or a ``random.Random``) to make the draw
+reproducible.
+
+Saving never uses pickle: ``save(path)`` writes JSON (architecture, format version, the numbers and a
+SHA-256 checksum of all of it), atomically; ``Module.load(path)`` rebuilds the model or raises
+``ValueError`` naming the file and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import numbers
+import os
+import random
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from autograd import Value, dot
+
+from ._io import atomic_write_text
+
+__all__ = [
+    "Parameter",
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "ACTIVATIONS",
+    "make_rng",
+    "FORMAT",
+    "FORMAT_VERSION",
+]
+
+FORMAT = "gradstep-model"
+FORMAT_VERSION = 1
+
+#: The activation functions a neuron can apply to its weighted sum ("linear" applies none).
+ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": None,
+}
+
+M = TypeVar("M", bound="Module")
+
+
+class Parameter(Value):
+    """A Value the model learns. Pictures draw parameters differently from inputs and constants."""
+
+    __slots__ = ()
+    is_parameter = True
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Parameter(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+def make_rng(rng: random.Random | int | None) -> random.Random:
+    """A ``random.Random`` from a seed (int), an existing generator, or None (a fresh, unseeded one)."""
+    if rng is None:
+        return random.Random()
+    if isinstance(rng, random.Random):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return random.Random(int(rng))
+    raise TypeError(f"rng must be an int seed, a random.Random or None, got {type(rng).__name__} {rng!r}")
+
+
+def _check_count(owner: str, name: str, n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{owner}: {name} must be a whole number ≥ 1, got {n!r}")
+    return int(n)
+
+
+def _check_activation(owner: str, activation: Any) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"{owner}: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    return str(activation)
+
+
+def _as_inputs(x: Any, nin: int, owner: str) -> list[Value]:
+    """One example's inputs as Values (numbers are wrapped once here, not once per neuron)."""
+    if isinstance(x, (Value, numbers.Real)):
+        x = [x]
+    shape = getattr(x, "shape", None)
+    if shape is not None and len(shape) > 1:
+        raise ValueError(
+            f"{owner} takes one example (a list of {nin} numbers) at a time, got an array of shape "
+            f"{tuple(shape)}; for a data set use [model(x) for x in X]"
+        )
+    try:
+        items = list(x)
+    except TypeError:
+        raise TypeError(f"{owner} takes a list of {nin} Values or numbers, got {type(x).__name__}") from None
+    if len(items) != nin:
+        raise ValueError(f"{owner} expects {nin} inputs per example, got {len(items)}")
+    return [v if isinstance(v, Value) else Value(v) for v in items]
+
+
+class Module:
+    """Base class of everything with parameters.
+
+    Parameters are found by walking the instance's attributes in the order they were set: a
+    :class:`Parameter`, a sub-``Module``, or a list/tuple of either. Names join the attribute names
+    and list indices with dots, e.g. ``"layers.0.neurons.3.w.1"``.
+
+    Subclasses that want ``save``/``load`` define :meth:`config` (the constructor arguments, JSON-able)
+    and accept them back as keyword arguments.
+    """
+
+    _registry: ClassVar[dict[str, type[Module]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Module._registry[cls.__name__] = cls
+
+    def __call__(self, x: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define __call__")
+
+    # ---- parameters -----------------------------------------------------------------------------
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """(name, parameter) pairs in a fixed order, e.g. ("layers.0.neurons.0.w.0", p)."""
+        return list(self._walk(""))
+
+    def _walk(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
+        for name, value in vars(self).items():
+            yield from _walk_value(prefix + name, value)
+
+    def parameters(self) -> list[Parameter]:
+        """Every parameter, in the order of :meth:`named_parameters`."""
+        return [p for _, p in self._walk("")]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0 (gradients add up across ``backward()`` calls)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # ---- state ------------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, float]:
+        """{name: number} for every parameter (JSON-able)."""
+        return {name: p.data for name, p in self._walk("")}
+
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> None:
+        """Set the parameters from ``state`` — all of them or, if anything is wrong, none.
+
+        With ``strict`` (the default) the names must match exactly: a missing or unexpected name means
+        the numbers belong to a different architecture. Every value must be a finite real number.
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{owner} takes a dict of name → number, got {type(state).__name__}")
+        mine = dict(self._walk(""))
+        missing = [k for k in mine if k not in state]
+        unexpected = [k for k in state if k not in mine]
+        if strict and (missing or unexpected):
+            parts = []
+            if missing:
+                parts.append(f"{len(missing)} missing ({_few(missing)})")
+            if unexpected:
+                parts.append(f"{len(unexpected)} unexpected ({_few(unexpected)})")
+            raise ValueError(
+                f"{owner}: the names do not match this model's {len(mine)} parameters: {'; '.join(parts)}. "
+                "The numbers come from a different architecture."
+            )
+        updates = []
+        for name, p in mine.items():
+            if name not in state:
+                continue
+            value = state[name]
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+                raise ValueError(f"{owner}: parameter {name!r} must be a finite real number, got {value!r}")
+            updates.append((p, float(value)))
+        for p, value in updates:  # only after every value passed the checks above
+            p.data = value
+
+    # ---- saving -------------------------------------------------------------------------------------
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture (JSON-able)."""
+        raise TypeError(
+            f"{type(self).__name__} cannot be saved: define config() returning its constructor arguments "
+            "as a JSON-able dict, so that load() can rebuild it"
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the architecture and parameters to ``path`` as JSON (atomically; never pickle).
+
+        Raises ValueError (and leaves any existing file untouched) if a parameter is NaN or infinite.
+        """
+        bad = [name for name, p in self._walk("") if not math.isfinite(p.data)]
+        if bad:
+            raise ValueError(
+                f"cannot save to {os.fspath(path)!r}: {len(bad)} parameters are not finite ({_few(bad)}); "
+                "training diverged (try a smaller learning rate)"
+            )
+        body = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "class": type(self).__name__,
+            "config": self.config(),
+            "parameters": self.state_dict(),
+        }
+        document = dict(body, checksum=_checksum(body))
+        atomic_write_text(path, json.dumps(document, indent=1, allow_nan=False) + "\n")
+
+    @classmethod
+    def load(cls: type[M], path: str | os.PathLike[str]) -> M:
+        """Rebuild a model saved by :meth:`save`.
+
+        ``MLP.load(path)`` insists on an MLP; ``Module.load(path)`` takes any known class. A missing,
+        empty, truncated, non-JSON, tampered or wrong-architecture file raises ``ValueError`` naming the
+        file and what is wrong; nothing is half-loaded and the file is never written.
+        """
+        name = os.fspath(path)
+        body = _read_model_file(name)
+        klass = Module._registry.get(body["class"]) if isinstance(body["class"], str) else None
+        if klass is None:
+            raise ValueError(
+                f"{name!r} holds a model of class {body['class']!r}, which gradstep does not know"
+            )
+        if not issubclass(klass, cls):
+            raise ValueError(
+                f"{name!r} holds a model of class {klass.__name__}, not {cls.__name__} (wrong architecture); "
+                f"load it with {klass.__name__}.load or Module.load"
+            )
+        config = body["config"]
+        if not isinstance(config, dict):
+            raise ValueError(f"{name!r}: 'config' must be a JSON object, got {type(config).__name__}")
+        try:
+            model = klass(**config, rng=0)
+            model.load_state_dict(body["parameters"])
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f"{name!r} does not describe a valid {klass.__name__} (wrong architecture): {err}"
+            ) from None
+        return model  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.parameters())} parameters)"
+
+
+def _walk_value(name: str, value: Any) -> Iterator[tuple[str, Parameter]]:
+    if isinstance(value, Parameter):
+        yield name, value
+    elif isinstance(value, Module):
+        yield from value._walk(name + ".")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            if isinstance(item, (Parameter, Module)):
+                yield from _walk_value(f"{name}.{i}", item)
+
+
+def _few(names: Sequence[str], n: int = 3) -> str:
+    shown = ", ".join(names[:n])
+    return shown + (f", … {len(names) - n} more" if len(names) > n else "")
+
+
+def _checksum(body: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of everything but the checksum (catches edits and damage).
+
+    An integrity check, not a signature: whoever can edit the file can recompute it.
+    """
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _read_model_file(name: str) -> dict[str, Any]:
+    """Parse and verify a saved model, or raise ValueError that names the file and the problem."""
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        raise ValueError(
+            f"no model file at {name!r} (missing file; save one with model.save(path))"
+        ) from None
+    except OSError as err:
+        raise ValueError(f"cannot read model file {name!r}: {err.strerror}") from None
+    if not raw.strip():
+        raise ValueError(f"model file {name!r} is empty ({len(raw)} bytes); it was never written completely")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"model file {name!r} is not text (not UTF-8), so it is not a saved model") from None
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as err:
+        cut = err.pos >= len(text.rstrip())
+        why = "it ends too early (truncated)" if cut else f"line {err.lineno}, column {err.colno}: {err.msg}"
+        raise ValueError(f"model file {name!r} is not valid JSON: {why}") from None
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise ValueError(f'{name!r} is JSON but not a gradstep model file (no "format": "{FORMAT}")')
+    version = body.get("version")
+    if version != FORMAT_VERSION:
+        raise ValueError(
+            f"{name!r} has model format version {version!r}; this gradstep reads version {FORMAT_VERSION}"
+        )
+    missing = [k for k in ("class", "config", "parameters", "checksum") if k not in body]
+    if missing:
+        raise ValueError(f"model file {name!r} lacks {', '.join(missing)}")
+    stored = body.pop("checksum")
+    try:
+        actual = _checksum(body)
+    except (TypeError, ValueError):
+        actual = None
+    if stored != actual:
+        raise ValueError(
+            f"model file {name!r} failed its checksum: its contents changed after it was saved "
+            "(edited or damaged); refusing to load it"
+        )
+    return body
+
+
+# ---- the network ---------------------------------------------------------------------------------------
+class Neuron(Module):
+    """act(w·x + b) for ``nin`` inputs; ``activation`` is "relu", "tanh", "sigmoid" or "linear".
+
+    The weights are labelled w1 … wn and the bias b, so pictures of one neuron read like the formula.
+    """
+
+    def __init__(self, nin: int, activation: str = "relu", rng: random.Random | int | None = None) -> None:
+        self.nin = _check_count("Neuron", "nin", nin)
+        self.activation = _check_activation("Neuron", activation)
+        r = make_rng(rng)
+        bound = 1.0 / math.sqrt(self.nin)
+        self.w = [Parameter(r.uniform(-bound, bound), f"w{i + 1}") for i in range(self.nin)]
+        self.b = Parameter(r.uniform(-bound, bound), "b")
+        self._act = ACTIVATIONS[self.activation]
+
+    def __call__(self, x: Any) -> Value:
+        return self._forward(_as_inputs(x, self.nin, "Neuron"))
+
+    def _forward(self, xs: Sequence[Value]) -> Value:
+        total = dot(self.w, xs, self.b)
+        act = self._act
+        return total if act is None else act(total)
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "activation": self.activation}
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same ``nin`` inputs."""
+
+    def __init__(
+        self, nin: int, nout: int, activation: str = "relu", rng: random.Random | int | None = None
+    ) -> None:
+        self.nin = _check_count("Layer", "nin", nin)
+        self.nout = _check_count("Layer", "nout", nout)
+        self.activation = _check_activation("Layer", activation)
+        r = make_rng(rng)
+        self.neurons = [Neuron(self.nin, self.activation, r) for _ in range(self.nout)]
+
+    def __call__(self, x: Any) -> Value | list[Value]:
+        out = self._forward(_as_inputs(x, self.nin, "Layer"))
+        return out[0] if len(out) == 1 else out
+
+    def _forward(self, xs: Sequence[Value]) -> list[Value]:
+        return [n._forward(xs) for n in self.neurons]
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nout": self.nout, "activation": self.activation}
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin} → {self.nout}, activation={self.activation!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``nin`` inputs, then one layer per entry of ``nouts``.
+
+    Hidden layers use ``activation``; the last layer is linear, so its outputs are raw scores
+    (logits) that a loss interprets. ``MLP(2, [16, 16, 1])`` has 2·16+16 + 16·16+16 + 16+1 = 337
+    parameters. Called on one example it returns a list of Values, or one Value if the last layer
+    has a single output.
+    """
+
+    def __init__(
+        self, nin: int, nouts: Iterable[int], activation: str = "relu", rng: random.Random | int | None = None
+    ) -> None:
+        self.nin = _check_count("MLP", "nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise ValueError(f"MLP: nouts must be a list of layer sizes like [16, 16, 1], got {nouts!r}")
+        self.nouts = [_check_count("MLP", "each layer size in nouts", n) for n in nouts]
+        if not self.nouts:
+            raise ValueError("MLP: nouts must name at least one layer, e.g. [16, 16, 1]")
+        self.activation = _check_activation("MLP", activation)
+        r = make_rng(rng)
+        sizes = [self.nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], "linear" if i == last else self.activation, r)
+            for i in range(len(self.nouts))
+        ]
+
+    def __call__(self, x: Any) -> Value | list[Value]:
+        xs: list[Value] = _as_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            xs = layer._forward(xs)
+        return xs[0] if len(xs) == 1 else xs
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nouts": list(self.nouts), "activation": self.activation}
+
+    def __repr__(self) -> str:
+        sizes = " → ".join(str(n) for n in [self.nin, *self.nouts])
+        return f"MLP({sizes}, activation={self.activation!r}, {len(self.parameters())} parameters)"

@@ -1,0 +1,215 @@
+"""Notebook 03: the chain rule by hand on the lecture graph, trace_backward, frames, a neuron, the stepper."""
+
+from notebook_sources import code, md
+
+NAME = "03_backprop_step_by_step.ipynb"
+
+CELLS = [
+    md(
+        r"""
+        # 03 · Backprop, step by step
+
+        The GRADIENT step of training needs dL/dw for every parameter w: how much the loss L changes when
+        w is nudged. **Backpropagation** gets all of them in one pass backwards through the graph, using
+        only the chain rule. In this notebook you do it by hand once, then watch autograd do the same
+        thing, one node at a time.
+        """
+    ),
+    code(
+        """
+        import html
+        import tempfile
+        from pathlib import Path
+
+        from IPython.display import HTML, display
+
+        from autograd import Value, trace_backward
+        from autograd.examples import lecture_graph
+        from autograd.viz import backprop_frames, draw_graph, save_backprop_html
+
+        g = lecture_graph()
+        draw_graph(g.L)
+        """
+    ),
+    md(
+        r"""
+        ## By hand: from the output backwards
+
+        The graph computes e = a·b, d = e + c, L = d·f with a = 2, b = −3, c = 10, f = −2, so e = −6,
+        d = 4 and L = −8. Two facts are all we need:
+
+        1. **Local derivatives.** Each op knows how its output changes with each input:
+           for `x·y` the derivative with respect to x is y (and vice versa); for `x + y` it is 1 for both.
+        2. **The chain rule.** If L depends on d and d depends on e, then dL/de = dL/dd · dd/de:
+           *the gradient arriving from above (upstream) × the local derivative*.
+
+        Start at the top, where dL/dL = 1, and work down:
+
+        | node | how it was made | gradient = upstream × local | value |
+        |------|-----------------|-----------------------------|-------|
+        | L    | d·f             | (start)                     | 1     |
+        | d    |                 | dL/dL · f = 1 · (−2)        | −2    |
+        | f    |                 | dL/dL · d = 1 · 4           | 4     |
+        | e    |                 | dL/dd · 1 = −2 · 1          | −2    |
+        | c    |                 | dL/dd · 1 = −2 · 1          | −2    |
+        | a    |                 | dL/de · b = −2 · (−3)       | 6     |
+        | b    |                 | dL/de · a = −2 · 2          | −4    |
+
+        Read a row as a sentence: *nudging a up by 0.001 changes L by about 6 × 0.001.*
+        """
+    ),
+    code(
+        """
+        a, b, c, f = 2.0, -3.0, 10.0, -2.0
+        e = a * b
+        d = e + c
+        dL_dL = 1.0
+        dL_dd, dL_df = dL_dL * f, dL_dL * d
+        dL_de, dL_dc = dL_dd * 1, dL_dd * 1
+        dL_da, dL_db = dL_de * b, dL_de * a
+        by_hand = {"a": dL_da, "b": dL_db, "c": dL_dc, "f": dL_df, "e": dL_de, "d": dL_dd}
+        print(by_hand)
+
+        # An independent check: nudge each input a little and see how much L moves (central differences).
+        def L_of(a, b, c, f):
+            return (a * b + c) * f
+
+        h = 1e-6
+        inputs = {"a": a, "b": b, "c": c, "f": f}
+        for name in inputs:
+            up, down = dict(inputs), dict(inputs)
+            up[name] += h
+            down[name] -= h
+            nudged = (L_of(**up) - L_of(**down)) / (2 * h)
+            print(f"dL/d{name}: by hand {by_hand[name]:5.1f}, by nudging {nudged:10.6f}")
+            assert abs(nudged - by_hand[name]) < 1e-6
+        """
+    ),
+    md(
+        r"""
+        ## The same, by autograd: `trace_backward`
+
+        `trace_backward(L)` runs the backward pass and writes every step down: which node, its gradient
+        (complete at that moment, because every node that uses it came earlier), and what it passes to
+        each parent: the local derivative, with the formula, and the contribution upstream × local.
+        Compare it with the table above.
+        """
+    ),
+    code(
+        """
+        g = lecture_graph()
+        trace = trace_backward(g.L)   # like g.L.backward(), and it also returns the steps
+        display(trace)
+
+        for name, value in by_hand.items():
+            assert getattr(g, name).grad == value, (name, getattr(g, name).grad, value)
+        """
+    ),
+    md(
+        r"""
+        One step, printed on its own, reads like the sentence you would say at the whiteboard. Here is the
+        step at e = a·b:
+        """
+    ),
+    code(
+        """
+        step_e = next(step for step in trace if step.label == "e")
+        print(step_e)
+        assert step_e.upstream == -2.0 and [p.contribution for p in step_e.parents] == [6.0, -4.0]
+        """
+    ),
+    md(
+        r"""
+        ## Watching it: one picture per step
+
+        `backprop_frames(L)` draws the graph at each step of the pass: the active node and the edges it
+        sends gradient along are highlighted, gradients already known are filled in, and the ones not
+        known yet show "?". Here are the first step, the step at e, and the last step.
+        """
+    ),
+    code(
+        """
+        g = lecture_graph()
+        frames = backprop_frames(g.L)
+        print(f"{len(frames)} frames, one per node")
+        assert len(frames) == 7                                  # 7 nodes: 4 inputs, e, d, L
+        assert all(node.grad == 0 for node in g)                 # pictures never touch .grad
+        for i in [0, 3, 6]:
+            display(frames[i])
+        """
+    ),
+    md(
+        r"""
+        ## A tanh neuron
+
+        A neuron computes n = x1·w1 + x2·w2 + b and squashes it: o = tanh(n). The only new local
+        derivative is tanh's: d tanh(n)/dn = 1 − tanh(n)² = 1 − o². With x1 = 2, x2 = 0, w1 = −3,
+        w2 = 1 and b = 6.8814, n ≈ 0.8814 and o ≈ 0.7071, so do/dn = 1 − 0.5 = **0.5**. Then:
+
+        - do/db = do/dn · 1 = 0.5 (the sum passes the gradient through unchanged)
+        - do/dw1 = 0.5 · x1 = 1.0 and do/dx1 = 0.5 · w1 = −1.5
+        - do/dw2 = 0.5 · x2 = 0 (an input of 0 makes its weight's gradient 0) and do/dx2 = 0.5 · w2 = 0.5
+        """
+    ),
+    code(
+        """
+        def neuron():
+            x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+            w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+            b = Value(6.8813735870195432, "b")
+            x1w1 = x1 * w1;  x1w1.label = "x1w1"
+            x2w2 = x2 * w2;  x2w2.label = "x2w2"
+            s = x1w1 + x2w2;  s.label = "s"
+            n = s + b;  n.label = "n"
+            o = n.tanh();  o.label = "o"
+            return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b}
+
+        o, leaves = neuron()
+        trace = trace_backward(o)
+        print(trace)
+
+        do_dn = 1 - o.data**2                    # tanh' = 1 - tanh², worked out by hand above
+        expected = {"b": do_dn, "w1": do_dn * 2.0, "x1": do_dn * -3.0, "w2": do_dn * 0.0, "x2": do_dn * 1.0}
+        for name, value in expected.items():
+            assert abs(leaves[name].grad - value) < 1e-12, (name, leaves[name].grad, value)
+        assert abs(leaves["w1"].grad - 1.0) < 1e-4
+        """
+    ),
+    md(
+        r"""
+        ## The stepper: step through it yourself
+
+        `save_backprop_html(root, path)` writes all the frames into **one self-contained HTML page** (no
+        internet needed): Prev / Next buttons, a slider and the ← / → keys move through the steps, and each
+        step's chain-rule sentence is shown under the picture. The page is written to a temporary folder
+        and shown below; open the file in a browser to use it full size.
+        """
+    ),
+    code(
+        """
+        o, _ = neuron()
+        page_path = Path(tempfile.mkdtemp(prefix="gradstep-")) / "neuron_backprop.html"
+        save_backprop_html(o, page_path, title="Backprop through one tanh neuron")
+        page = page_path.read_text(encoding="utf-8")
+        print(f"wrote {page_path} ({len(page) // 1024} KB)")
+        assert "<svg" in page and "<script src" not in page and "<link" not in page   # all inline
+
+        # srcdoc embeds the page itself, so it shows here and in an HTML export without the file.
+        display(HTML(f'<div><iframe srcdoc="{html.escape(page)}" width="100%" height="660" '
+                     'style="border:1px solid #ccc"></iframe></div>'))
+        """
+    ),
+    md(
+        r"""
+        ### What you saw
+
+        - Backprop visits each node after every node that uses it; at that moment its gradient is final.
+        - At every op, gradient to an input = upstream gradient × the op's local derivative, and a node
+          used several times adds up what it receives.
+        - By hand, by nudging, and by autograd: the same numbers.
+
+        **Try it:** change b to 1.0 in `neuron()` and predict do/dw1 before running it. Next:
+        **04 · Checking gradients**, how to be sure a gradient is right.
+        """
+    ),
+]

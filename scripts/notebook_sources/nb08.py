@@ -1,0 +1,186 @@
+"""Notebook 08: backprop by hand, marked by check_grads, with one deliberate mistake of each kind."""
+
+from notebook_sources import code, md
+
+NAME = "08_practice.ipynb"
+
+CELLS = [
+    md(
+        r"""
+        # 08 · Practice: backprop by hand, marked
+
+        Watching backprop is half of learning it; the other half is doing it yourself and being told
+        precisely what went wrong. `check_grads(root, answers)` marks your gradients against the engine's,
+        and when an answer is wrong it names the **mistake** (with this graph's own numbers) if it is one of
+        the classic five:
+
+        | code | what happened |
+        |------|---------------|
+        | `accumulation`   | the node is used more than once and you counted only one path |
+        | `local-only`     | you gave the local derivative, without multiplying by the upstream gradient |
+        | `upstream-only`  | you gave the upstream gradient, without multiplying by the local derivative |
+        | `sign`           | the right size, the wrong sign |
+        | `value-not-grad` | you gave the node's value, not its gradient |
+
+        `check_grads` never touches `.grad`, so you can check as often as you like.
+        """
+    ),
+    code(
+        """
+        from autograd import Value
+        from autograd.examples import lecture_graph
+        from autograd.practice import MISTAKES, check_grads, make_exercise
+        from autograd.viz import draw_graph
+
+        g = lecture_graph()
+        draw_graph(g.L, show_grad=False)   # no gradients shown: work them out first
+        """
+    ),
+    md(
+        r"""
+        ## Your turn: the lecture graph
+
+        L = d·f, d = e + c, e = a·b with a = 2, b = −3, c = 10, f = −2. Work out dL/d(node) for every node
+        on paper, from L backwards, then type your answers into the dictionary below. (They are filled in
+        with the right values from notebook 03; change one and run the cell again to see what happens.)
+        """
+    ),
+    code(
+        """
+        my_answers = {"d": -2, "f": 4, "e": -2, "c": -2, "a": 6, "b": -4}
+
+        report = check_grads(g.L, my_answers)
+        display(report)
+
+        assert report.ok
+        assert all(node.grad == 0.0 for node in g)   # marking did not run backward() on your graph
+        """
+    ),
+    md(
+        r"""
+        ## Four mistakes on one node
+
+        Take b. The right answer is dL/db = dL/de · ∂e/∂b = −2 · a = −2 · 2 = **−4**. Here are four wrong
+        answers a learner might plausibly give, and what gradstep says about each:
+
+        - **2**: that is ∂e/∂b = a, the local derivative alone: `local-only`;
+        - **−2**: that is dL/de, the upstream gradient alone: `upstream-only`;
+        - **4**: `sign`;
+        - **−3**: that is b itself: `value-not-grad`.
+        """
+    ),
+    code(
+        """
+        expected_mistakes = {2: "local-only", -2: "upstream-only", 4: "sign", -3: "value-not-grad"}
+        for answer, mistake in expected_mistakes.items():
+            row = check_grads(g.L, {"b": answer}).rows[0]
+            print(f"dL/db = {answer:>2}  →  {row.mistake}\\n    {row.explanation}\\n")
+            assert not row.correct and row.mistake == mistake
+        """
+    ),
+    md(
+        r"""
+        ## The fifth mistake: a node used twice
+
+        The lecture graph uses every node once, so it cannot show the most common mistake of all. Here x
+        feeds two ops: L = x·w + x, with x = 3 and w = −2. Backprop **adds** what arrives along both paths:
+        dL/dx = w + 1 = −1. Answering −2 counts only the path through x·w.
+        """
+    ),
+    code(
+        """
+        x, w = Value(3.0, "x"), Value(-2.0, "w")
+        xw = x * w
+        xw.label = "xw"
+        L = xw + x
+        L.label = "L"
+        display(draw_graph(L, show_grad=False))
+
+        report = check_grads(L, {"x": -2.0, "w": 3.0})
+        print(report)
+        x_row, w_row = sorted(report.rows, key=lambda row: row.label != "x")
+        assert x_row.mistake == "accumulation" and w_row.correct
+        """
+    ),
+    md(
+        r"""
+        ## A tanh neuron, to 4 decimals
+
+        o = tanh(x1·w1 + x2·w2 + b) with x1 = 2, x2 = 0, w1 = −3, w2 = 1, b = 6.8814 (notebook 03). The
+        key number is do/dn = 1 − o² = 1 − 0.7071² = 0.5. Answers typed to 4 decimals need a tolerance:
+        `rtol` and `atol` say how close is close enough.
+
+        Below, all right first; then four wrong answers. Three are named. The fourth (1.0 for x1: the
+        partner's input x1 was used instead of w1) fits none of the five patterns, so gradstep names no
+        mistake and shows the right working instead: it only names what it can prove.
+        """
+    ),
+    code(
+        """
+        x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+        w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+        b = Value(6.8813735870195432, "b")
+        x1w1 = x1 * w1;  x1w1.label = "x1w1"
+        x2w2 = x2 * w2;  x2w2.label = "x2w2"
+        s = x1w1 + x2w2;  s.label = "s"
+        n = s + b;  n.label = "n"
+        o = n.tanh();  o.label = "o"
+        tol = {"rtol": 1e-3, "atol": 1e-3}
+
+        by_hand = {"n": 0.5, "s": 0.5, "b": 0.5, "x1w1": 0.5, "x2w2": 0.5,
+                   "w1": 0.5 * 2, "x1": 0.5 * -3, "w2": 0.5 * 0, "x2": 0.5 * 1}
+        assert check_grads(o, by_hand, **tol).ok
+
+        wrong = {"b": -0.5, "w1": 0.5, "x2": 0.0, "x1": 1.0}
+        report = check_grads(o, wrong, **tol)
+        display(report)
+        mistakes = {row.label: row.mistake for row in report.rows}
+        assert mistakes == {"b": "sign", "w1": "upstream-only", "x2": "value-not-grad", "x1": None}
+        """
+    ),
+    md(
+        r"""
+        ## More exercises, generated
+
+        `make_exercise(level, seed)` makes a fresh small graph with hand-friendly numbers (level 1: `+` and
+        `*`; level 2 adds `-`, `/`, `**2` and always a node used twice; level 3: a tanh neuron or exp/log).
+        The questions come in backprop order; `hint(i)` gives the chain rule in symbols; `answer(i, value)`
+        marks one answer. The same seed gives the same exercise.
+        """
+    ),
+    code(
+        """
+        ex = make_exercise(level=2, seed=3)
+        print(ex.title, "  with", ex.inputs_text())
+        print(ex.forward_table())
+        print()
+        for i, q in enumerate(ex.questions):
+            print(f"Q{i}: {q.prompt}     hint: {ex.hint(i)}")
+
+        first = ex.answer(0, -ex.expected(0) if ex.expected(0) else 1.0)   # a deliberate slip
+        mark = "right" if first.correct else f"wrong ({first.mistake})"
+        print("\\nanswer to Q0:", mark, "-", first.explanation)
+        for i in range(1, len(ex.questions)):
+            ex.answer(i, ex.expected(i))
+        print("score:", ex.score)
+
+        assert not first.correct
+        assert ex.score.right == len(ex.questions) - 1
+        assert make_exercise(level=2, seed=3).title == ex.title     # reproducible
+        assert set(MISTAKES) == {"accumulation", "local-only", "upstream-only", "sign", "value-not-grad"}
+        """
+    ),
+    md(
+        r"""
+        ### Keep practising
+
+        - In a terminal: `gradstep practice --level 2` asks each gradient in backprop order, marks it at
+          once and ends with your score; `gradstep practice "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2` drills
+          the lecture graph. Type `h` for a hint.
+        - Change `my_answers` above, or `make_exercise(level=3, seed=...)` for tanh and exp/log steps.
+
+        That is the course: from the limit definition (01) to a trained network (05), better steps (06),
+        curvature (07), and backprop done by your own hand (08).
+        """
+    ),
+]

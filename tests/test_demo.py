@@ -1,0 +1,69 @@
+"""`gradstep demo`: runs with small settings, narrates the loop, writes its four files; with the real
+settings it reaches the accuracy the README promises."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from autograd.__main__ import main
+from nn.demo import DemoSettings, train
+
+PHASES = ["INIT", "PREDICT", "LOSS", "GRADIENT", "STEP", "STOP"]
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
+
+
+@needs_dot
+def test_demo_writes_its_four_files_and_names_them(tmp_path, capsys):
+    out = tmp_path / "pictures"
+    code = main(
+        ["demo", "--epochs", "4", "--samples", "24", "--seed", "3", "--out", str(out), "--no-progress"]
+    )
+    text = capsys.readouterr().out
+    assert code == 0
+    files = {
+        "decision_boundary.png": b"\x89PNG\r\n\x1a\n",
+        "loss_curve.png": b"\x89PNG\r\n\x1a\n",
+        "neuron_graph.svg": None,
+        "neuron_backprop.html": None,
+    }
+    for name, magic in files.items():
+        path = out / name
+        assert path.is_file() and path.stat().st_size > 1000, name
+        if magic:
+            assert path.read_bytes().startswith(magic)
+        assert str(path) in text  # it says what it wrote
+    assert "<svg" in (out / "neuron_graph.svg").read_text()
+    page = (out / "neuron_backprop.html").read_text().lower()
+    assert "<html" in page and "<svg" in page
+    for phase in PHASES:
+        assert phase in text
+    assert "epoch    4" in text and "ran all 4 epochs" in text
+    assert sorted(p.name for p in out.iterdir()) == sorted(files)  # no temporary files left behind
+
+
+def test_demo_help_lists_the_options(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--epochs", "--samples", "--seed", "--out", "--no-progress"):
+        assert option in text
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    assert main(["demo", "--epochs", "1", "--samples", "10", "--out", str(blocker), "--no-progress"]) == 2
+    assert "output folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_real_demo_reaches_97_percent_and_stops_on_its_own():
+    lines = []
+    result = train(DemoSettings(progress=False), say=lines.append)
+    history = result.history
+    assert history.accuracy[-1] >= 0.97
+    assert history.stopped_early and "stop_loss" in history.stop_reason
+    assert len(result.model.parameters()) == 337 and len(result.y) == 100

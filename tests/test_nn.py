@@ -1,0 +1,266 @@
+"""nn.module: Parameter, Neuron, Layer, MLP — structure, init, forward/backward, state and model files."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+
+import numpy as np
+import pytest
+
+from autograd import Value
+from nn import MLP, Layer, Module, Neuron, Parameter
+from nn.module import FORMAT_VERSION, _checksum
+
+
+# ---- structure -----------------------------------------------------------------------------------------
+def test_parameter_is_a_slotted_value_drawn_as_a_parameter():
+    p = Parameter(0.5, "w")
+    assert isinstance(p, Value) and p.is_parameter and not Value(1.0).is_parameter
+    assert not hasattr(p, "__dict__")
+    (p * 2).backward()
+    assert p.grad == 2.0
+
+
+def test_mlp_2_16_16_1_has_337_parameters_with_dotted_names():
+    model = MLP(2, [16, 16, 1], rng=0)
+    assert len(model.parameters()) == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1 == 337
+    names = [name for name, _ in model.named_parameters()]
+    assert len(set(names)) == 337
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert "layers.1.neurons.3.w.15" in names and names[-1] == "layers.2.neurons.0.b"
+    assert all(isinstance(p, Parameter) for p in model.parameters())
+
+
+def test_last_layer_is_linear_and_hidden_layers_use_the_activation():
+    model = MLP(3, [4, 5, 2], activation="tanh", rng=1)
+    assert [layer.activation for layer in model.layers] == ["tanh", "tanh", "linear"]
+
+
+def test_same_seed_same_init_different_seed_different_init():
+    a = [p.data for p in MLP(2, [8, 1], rng=7).parameters()]
+    b = [p.data for p in MLP(2, [8, 1], rng=7).parameters()]
+    c = [p.data for p in MLP(2, [8, 1], rng=8).parameters()]
+    d = [p.data for p in MLP(2, [8, 1], rng=random.Random(7)).parameters()]
+    assert a == b == d and a != c
+
+
+def test_init_is_uniform_within_one_over_sqrt_fan_in():
+    model = MLP(16, [64, 1], rng=3)
+    first = [p.data for n in model.layers[0].neurons for p in [*n.w, n.b]]
+    assert max(abs(x) for x in first) <= 1 / math.sqrt(16)
+    assert max(abs(x) for x in first) > 0.9 / math.sqrt(16)  # the whole range is used
+    assert abs(np.mean(first)) < 0.05
+
+
+@pytest.mark.parametrize(
+    "make, error",
+    [
+        (lambda: MLP(0, [1]), ValueError),
+        (lambda: MLP(2, []), ValueError),
+        (lambda: MLP(2, [3, 0]), ValueError),
+        (lambda: MLP(2, [1], activation="swish"), ValueError),
+        (lambda: Neuron(2, rng="seed"), TypeError),
+    ],
+)
+def test_bad_architectures_are_refused(make, error):
+    with pytest.raises(error):
+        make()
+
+
+# ---- forward and backward ---------------------------------------------------------------------------------
+ACTS = {
+    "relu": lambda s: max(0.0, s),
+    "tanh": math.tanh,
+    "sigmoid": lambda s: 1 / (1 + math.exp(-s)),
+    "linear": lambda s: s,
+}
+
+
+@pytest.mark.parametrize("activation", ACTS)
+def test_neuron_computes_act_of_w_dot_x_plus_b_in_one_dot_node(activation):
+    n = Neuron(3, activation, rng=5)
+    x = [0.5, -1.0, 2.0]
+    out = n(x)
+    s = sum(w.data * xi for w, xi in zip(n.w, x)) + n.b.data
+    assert out.data == pytest.approx(ACTS[activation](s), abs=1e-12)
+    dot_node = out if activation == "linear" else out.parents[0]
+    assert dot_node.op == "dot" and len(dot_node.parents) == 2 * 3 + 1
+
+
+def test_model_returns_a_value_for_one_output_and_a_list_otherwise():
+    assert isinstance(MLP(2, [4, 1], rng=0)([1.0, 2.0]), Value)
+    out = MLP(2, [4, 3], rng=0)(np.array([1.0, 2.0]))
+    assert isinstance(out, list) and len(out) == 3
+    layer = Layer(2, 3, rng=0)
+    assert len(layer([Value(1.0), 2])) == 3
+
+
+def test_wrong_input_size_and_whole_arrays_are_refused_with_a_hint():
+    model = MLP(2, [3, 1], rng=0)
+    with pytest.raises(ValueError, match="expects 2 inputs"):
+        model([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"one example.*\[model\(x\) for x in X\]"):
+        model(np.zeros((5, 2)))
+
+
+def _mlp_output(model: MLP, x: list[float], values: list[float]) -> float:
+    for p, v in zip(model.parameters(), values):
+        p.data = v
+    return model(x).data
+
+
+def test_backward_through_an_mlp_matches_central_differences():
+    model = MLP(2, [3, 3, 1], activation="tanh", rng=11)
+    x = [0.3, -0.8]
+    base = [p.data for p in model.parameters()]
+    model.zero_grad()
+    model(x).backward()
+    analytic = [p.grad for p in model.parameters()]
+    h = 1e-6
+    for i in range(len(base)):
+        up, down = list(base), list(base)
+        up[i] += h
+        down[i] -= h
+        numeric = (_mlp_output(model, x, up) - _mlp_output(model, x, down)) / (2 * h)
+        assert analytic[i] == pytest.approx(numeric, rel=1e-5, abs=1e-8)
+
+
+def test_zero_grad_clears_every_parameter():
+    model = MLP(2, [3, 1], rng=0)
+    model([1.0, -1.0]).backward()
+    assert any(p.grad for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+# ---- state dicts -------------------------------------------------------------------------------------------
+def test_state_dict_round_trip_copies_every_number():
+    a, b = MLP(2, [4, 1], rng=1), MLP(2, [4, 1], rng=2)
+    b.load_state_dict(a.state_dict())
+    assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]
+    assert json.loads(json.dumps(a.state_dict())) == a.state_dict()
+
+
+def test_load_state_dict_is_all_or_nothing():
+    model = MLP(2, [4, 1], rng=1)
+    before = model.state_dict()
+    state = {name: 0.0 for name in before}
+    state["layers.1.neurons.0.b"] = float("nan")  # the last entry is bad
+    with pytest.raises(ValueError, match="layers.1.neurons.0.b"):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
+    smaller = MLP(2, [3, 1], rng=1).state_dict()
+    with pytest.raises(ValueError, match="different architecture"):
+        model.load_state_dict(smaller)
+    assert model.state_dict() == before
+
+
+# ---- model files -------------------------------------------------------------------------------------------
+@pytest.fixture
+def saved(tmp_path):
+    model = MLP(2, [5, 3, 1], activation="tanh", rng=4)
+    path = tmp_path / "model.json"
+    model.save(path)
+    return model, path
+
+
+def test_save_then_load_rebuilds_the_same_model(saved):
+    model, path = saved
+    for loader in (MLP.load, Module.load):
+        again = loader(path)
+        assert type(again) is MLP and again.config() == model.config()
+        assert again.state_dict() == model.state_dict()
+        assert again([0.1, -0.4]).data == model([0.1, -0.4]).data
+    doc = json.loads(path.read_text())
+    assert doc["format"] == "gradstep-model" and doc["version"] == FORMAT_VERSION and doc["class"] == "MLP"
+    assert doc["config"] == {"nin": 2, "nouts": [5, 3, 1], "activation": "tanh"}
+    assert not any(name.endswith(".tmp") or ".tmp." in name for name in os.listdir(path.parent))
+
+
+def _rewrite(path, change):
+    doc = json.loads(path.read_text())
+    change(doc)
+    path.write_text(json.dumps(doc))
+
+
+def _resign(doc):
+    body = {k: v for k, v in doc.items() if k != "checksum"}
+    doc["checksum"] = _checksum(body)
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+def _tamper(path):
+    _rewrite(path, lambda d: d["parameters"].update({"layers.0.neurons.0.w.0": 0.123}))
+
+
+def _wrong_architecture(path):
+    def change(doc):
+        doc["config"]["nouts"] = [6, 3, 1]
+        _resign(doc)  # a consistent file, but the numbers do not fit the architecture
+
+    _rewrite(path, change)
+
+
+def _neuron_file(path):
+    Neuron(2, rng=0).save(path)
+
+
+def _newer(path):
+    _rewrite(path, lambda d: d.update(version=FORMAT_VERSION + 1))
+
+
+BAD_FILES = {
+    "empty": (lambda p: p.write_bytes(b""), "empty"),
+    "truncated": (_truncate, "truncated"),
+    "not json": (lambda p: p.write_text("weights: [1, 2, 3]\n"), "not valid JSON"),
+    "json but not a model": (lambda p: p.write_text('{"hello": 1}'), "not a gradstep model"),
+    "tampered": (_tamper, "checksum"),
+    "wrong architecture": (_wrong_architecture, "wrong architecture"),
+    "another class": (_neuron_file, "of class Neuron, not MLP"),
+    "newer format": (_newer, "version"),
+    "binary": (lambda p: p.write_bytes(b"\x80\x04\x95 pickle"), "not text"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_model_file_raises_a_clear_value_error_and_stays_untouched(saved, case):
+    _, path = saved
+    damage, words = BAD_FILES[case]
+    damage(path)
+    before = path.read_bytes()
+    with pytest.raises(ValueError) as info:
+        MLP.load(path)
+    message = str(info.value)
+    assert str(path) in message and words in message
+    assert path.read_bytes() == before
+
+
+def test_a_missing_file_names_the_path(tmp_path):
+    with pytest.raises(ValueError, match="missing"):
+        MLP.load(tmp_path / "nope.json")
+
+
+def test_saving_a_diverged_model_fails_and_keeps_the_old_file(saved):
+    model, path = saved
+    before = path.read_bytes()
+    model.parameters()[3].data = float("inf")
+    with pytest.raises(ValueError, match="not finite"):
+        model.save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(path.parent) == ["model.json"]
+
+
+def test_custom_modules_without_config_say_how_to_make_them_savable(tmp_path):
+    class Pair(Module):
+        def __init__(self):
+            self.a = Parameter(1.0)
+
+    with pytest.raises(TypeError, match="config"):
+        Pair().save(tmp_path / "pair.json")
+    assert [n for n, _ in Pair().named_parameters()] == ["a"]
