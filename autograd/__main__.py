@@ -12,11 +12,13 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from .commands import profit
+from .commands import check, graph, practice, profit
 
 
 def _commands() -> dict[str, ModuleType]:
-    return {"profit": profit}
+    from nn import demo
+
+    return {"demo": demo, "profit": profit, "check": check, "practice": practice, "graph": graph}
 
 
 def build_parser() -> argparse.ArgumentParser:

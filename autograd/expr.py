@@ -80,7 +80,7 @@ class Expression:
             raise ExpressionError(f"cannot evaluate {self.text!r} there: {err}") from None
         if not isinstance(root, Value):
             root = Value(root)
-        if labels and not root.label:
+        if labels and (not root.label or root in builder.auto_labeled):
             root.label = "out"
         return root, leaves
 
@@ -212,12 +212,14 @@ class _Builder:
         self.leaves = leaves
         self.labels = labels
         self.counter = 0
+        self.auto_labeled: list[Value] = []
 
     def build(self, node: ast.AST) -> Any:
         value = self._build(node)
         if self.labels and isinstance(value, Value) and not value.label and value.parents:
             self.counter += 1
             value.label = f"n{self.counter}"
+            self.auto_labeled.append(value)
         return value
 
     def _build(self, node: ast.AST) -> Any:

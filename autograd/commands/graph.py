@@ -1,0 +1,108 @@
+"""Draw an expression's computation graph with values and gradients; step through its backprop.
+
+Example:  gradstep graph "(a*b + c).tanh()" --at a=2,b=-3,c=10 -o graph.svg
+          gradstep graph "a*b + c" --at a=2,b=-3,c=10 --backprop steps.html --steps
+
+Prints the value and the gradient of the output with respect to every variable (by backprop),
+writes the picture (-o: .svg .png .pdf, or .dot for the Graphviz text) and the backprop stepper
+(--backprop: one self-contained HTML page, one frame per step; open it in a browser). EXPR is read
+by the same safe parser as `gradstep check`: numbers, variable names, + - * / **, unary minus and
+exp log sqrt tanh sigmoid relu leaky_relu sin cos abs; the text is never run as Python.
+Exit code: 0 on success, 2 for bad input, 1 when a file cannot be written or Graphviz is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..expr import ExpressionError, parse_assignments, parse_expression
+from ..trace import format_number, trace_backward
+
+_HTML = (".html", ".htm")
+_PICTURES = (".svg", ".png", ".pdf", ".jpg", ".dot", ".gv")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expression", metavar="EXPR", help='the expression, e.g. "(a*b + c).tanh()"')
+    parser.add_argument("--at", default="", metavar="NAME=VALUE,...",
+                        help="the point, one value per variable: a=2,b=-3,c=10")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the graph picture: FILE.svg, .png, .pdf or .dot (DOT text)")
+    parser.add_argument("--backprop", metavar="FILE.html",
+                        help="write the backprop stepper: one HTML page, one frame per step")
+    parser.add_argument("--steps", action="store_true", help="print every backprop step as a table")
+    parser.add_argument("--rankdir", default="LR", choices=["LR", "TB"],
+                        help="draw left-to-right (LR, default) or top-to-bottom (TB)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except ExpressionError as err:
+        return _refuse(str(err), 2)
+    except ValueError as err:  # a graph too big to draw, an unknown picture format, ...
+        return _refuse(str(err), 2)
+    except RuntimeError as err:  # Graphviz's dot missing (its message says how to install it)
+        return _refuse(str(err), 1)
+    except OSError as err:
+        detail = f"{err.strerror}: {err.filename}" if err.strerror and err.filename else str(err)
+        return _refuse(f"cannot write the file: {detail}", 1)
+    except ArithmeticError as err:
+        return _refuse(f"cannot compute this: {err}", 2)
+
+
+def _refuse(message: str, code: int) -> int:
+    print(f"gradstep graph: {' '.join(message.split())}", file=sys.stderr)
+    return code
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse bad file names before any work, so a typo costs nothing."""
+    if args.output is not None and Path(args.output).suffix.lower() not in _PICTURES:
+        raise ExpressionError(f"cannot tell the picture format from {args.output!r}; "
+                              f"end the file name in one of {', '.join(_PICTURES)}")
+    if args.backprop is not None and Path(args.backprop).suffix.lower() not in _HTML:
+        raise ExpressionError(f"--backprop writes an HTML page: give a file name ending in .html, "
+                              f"not {args.backprop!r}")
+    for name in (args.output, args.backprop):
+        if name is not None and not Path(name).resolve().parent.is_dir():
+            raise ExpressionError(f"cannot write {name}: the folder {Path(name).parent} does not exist")
+
+
+def _run(args: argparse.Namespace) -> int:
+    expr = parse_expression(args.expression)
+    values = parse_assignments(args.at)
+    _check_outputs(args)
+    root, leaves = expr.build(values)
+    if not root.is_leaf:
+        root.label = "out"  # the builder numbers every computed node; the output reads better as "out"
+    trace = trace_backward(root)  # fills .grad, so the picture shows the gradients
+
+    name = root.label or "out"
+    at = ", ".join(f"{v} = {format_number(values[v])}" for v in expr.variables)
+    print((expr.text if expr.text == name else f"{name} = {expr.text}") + (f"   at {at}" if at else ""))
+    print(f"value: {name} = {format_number(root.data)}")
+    if leaves:
+        print("gradients (by backprop):")
+        width = max(len(v) for v in leaves)
+        for v, leaf in leaves.items():
+            print(f"  ∂{name}/∂{v.ljust(width)} = {format_number(leaf.grad)}")
+    if args.steps:
+        print()
+        print(trace)
+
+    if args.output is None and args.backprop is None:
+        print("(draw it with -o graph.svg or -o graph.png; step through backprop with --backprop steps.html)")
+        return 0
+    from ..viz import draw_graph, save_backprop_html, save_graph  # graphviz only when a picture is asked for
+
+    if args.output is not None:
+        path = save_graph(draw_graph(root, rankdir=args.rankdir), args.output)
+        print(f"wrote {path}")
+    if args.backprop is not None:
+        path = save_backprop_html(root, args.backprop, rankdir=args.rankdir, title=f"Backprop, step by step: "
+                                  f"{name} = {expr.text}")
+        print(f"wrote {path} ({len(trace)} steps; open it in a browser, use ← → to step)")
+    return 0

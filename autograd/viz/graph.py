@@ -1,0 +1,307 @@
+"""Drawing a computation graph: value nodes (label | data | grad) with small op nodes between them.
+
+The graph is first read into a :class:`Snapshot` — plain numbers and names, in a deterministic order
+— and then written out as DOT. Separating the two is what lets the backprop frames and the training
+recorder reuse one drawing routine with different grads and highlights, and what makes the DOT text
+depend only on the graph (node ids are positions in the traversal, never ``id()``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..backward import backprop_order
+from ..ops import DOT, LEAKY_RELU, POWC, SUM
+from ..trace import format_number, node_names
+from ..value import Value
+from ._render import Graph
+
+__all__ = ["draw_graph", "Snapshot", "NodeView", "snapshot", "build_digraph", "DEFAULT_MAX_NODES", "KINDS"]
+
+DEFAULT_MAX_NODES = 300
+FONT = "DejaVu Sans,Arial,Helvetica,sans-serif"
+FONT_SIZE = 14
+# Roughly the widest glyph advance of the font, per point of size: used to reserve cell widths so that
+# a number changing from "?" to "-0.1234" never moves anything in the layout.
+_CHAR_WIDTH = 0.68
+
+#: Node kinds and how they are drawn: (fill colour, legend text).
+KINDS: dict[str, tuple[str, str]] = {
+    "input": ("#cfe2ff", "input (leaf)"),
+    "parameter": ("#ffe08a", "parameter"),
+    "constant": ("#e6e6e6", "constant"),
+    "computed": ("#ffffff", "computed"),
+    "output": ("#bdecb6", "output"),
+}
+OP_FILL = "#f2f2f2"
+HOT = "#d62728"  # the active node and the edges its gradient flows along
+FRESH = "#fff3b0"  # a gradient that has just become known
+UNKNOWN = "#8a8a8a"
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """One value node as the pictures see it."""
+
+    id: str
+    name: str
+    kind: str
+    data: float
+    grad: float
+    op_label: str  # "" for a leaf
+    parents: tuple[int, ...]  # positions in Snapshot.nodes
+    roles: tuple[str, ...]  # per parent: "w1", "x1", "b" for a dot node, else ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A graph's structure and numbers at one moment. ``nodes`` are in forward order (inputs first)."""
+
+    nodes: tuple[NodeView, ...]
+    index: dict[Value, int]
+    root: Value | None
+
+
+def _too_big(count: int, max_nodes: int, what: str = "draw") -> ValueError:
+    return ValueError(
+        f"the graph has {count} nodes, more than max_nodes={max_nodes}: a picture that big is unreadable "
+        f"and slow for Graphviz. {what.capitalize()} a smaller piece instead (e.g. one neuron's output, "
+        f"or the loss of a single example), or pass max_nodes={count} to {what} it anyway."
+    )
+
+
+def count_nodes(root: Value) -> int:
+    """How many value nodes (leaves included) are reachable from ``root``."""
+    return len(backprop_order(root, include_leaves=True))
+
+
+def snapshot(root: Value, max_nodes: int = DEFAULT_MAX_NODES, what: str = "draw") -> Snapshot:
+    """Read the graph under ``root`` (data and current ``.grad``). Raises ValueError above ``max_nodes``."""
+    if not isinstance(root, Value):
+        raise TypeError(f"expected a Value (the output of a computation), got {type(root).__name__}")
+    order = backprop_order(root, include_leaves=True)
+    if len(order) > max_nodes:
+        raise _too_big(len(order), max_nodes, what)
+    names = node_names(order)
+    forward = _forward_order(root)
+    index = {node: i for i, node in enumerate(forward)}
+    views = []
+    for i, node in enumerate(forward):
+        parents = node.parents
+        views.append(NodeView(
+            id=f"n{i}",
+            name=names[node],
+            kind=_kind(node, root),
+            data=node.data,
+            grad=node.grad,
+            op_label=_op_label(node),
+            parents=tuple(index[p] for p in parents),
+            roles=_roles(node),
+        ))
+    return Snapshot(tuple(views), index, root)
+
+
+def _forward_order(root: Value) -> list[Value]:
+    """Inputs before the nodes computed from them, parents in argument order (a depth-first post-order).
+
+    This is the order a person writes the computation in, so Graphviz stacks ``a`` above ``b``.
+    Iterative: the depth of the graph does not matter.
+    """
+    order: list[Value] = []
+    seen = {root}
+    stack: list[tuple[Value, int]] = [(root, 0)]
+    while stack:
+        node, i = stack.pop()
+        parents = node.parents
+        if i < len(parents):
+            stack.append((node, i + 1))
+            parent = parents[i]
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, 0))
+        else:
+            order.append(node)
+    return order
+
+
+def _kind(node: Value, root: Value) -> str:
+    if node is root:
+        return "output"
+    if node.is_parameter:
+        return "parameter"
+    if node.is_leaf:
+        return "input" if node.label else "constant"
+    return "computed"
+
+
+def _op_label(node: Value) -> str:
+    rule = node.rule
+    if rule is None:
+        return ""
+    if rule is POWC:
+        return f"**{format_number(node.param)}"
+    if rule is LEAKY_RELU:
+        return f"leaky_relu({format_number(node.param)})"
+    if rule is DOT:
+        return "Σ wᵢ·xᵢ + b" if len(node.parents) % 2 else "Σ wᵢ·xᵢ"
+    if rule is SUM:
+        return "Σ"
+    return rule.symbol
+
+
+def _roles(node: Value) -> tuple[str, ...]:
+    if node.rule is not DOT:
+        return ("",) * len(node.parents)
+    count = len(node.parents)
+    n = count // 2
+    roles = [f"w{i + 1}" for i in range(n)] + [f"x{i + 1}" for i in range(n)]
+    return tuple(roles + (["b"] if count % 2 else []))
+
+
+# ---- DOT ----------------------------------------------------------------------------------------------
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> int:
+    """A generous estimate of the drawn width of ``text`` in points (for reserving cell widths)."""
+    return int(len(text) * size * _CHAR_WIDTH + 12)
+
+
+@dataclass
+class Style:
+    """What a frame changes about the plain drawing. Everything defaults to the plain drawing."""
+
+    grad_text: Callable[[int], str | None] | None = None  # node index → text (None: "?"); default .grad
+    fresh: frozenset[int] = frozenset()  # grad cells to highlight
+    active: int | None = None  # node index drawn in HOT
+    edge_text: Callable[[int, int], str] | None = None  # (node index, parent position) → label
+    hot_edges_of: int | None = None  # node whose incoming edges are drawn in HOT
+    widths: dict[str, tuple[int, int, int]] | None = None  # node id → minimum cell widths
+    edge_width: int | None = None  # minimum edge-label width
+    stacked: bool = False  # name in a row above the numbers
+
+
+def grad_cell(i: int, view: NodeView, style: Style) -> str:
+    if style.grad_text is None:
+        return f"grad {format_number(view.grad)}"
+    text = style.grad_text(i)
+    return "grad ?" if text is None else f"grad {text}"
+
+
+def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
+    fill = KINDS[view.kind][0]
+    hot = style.active == i
+    border = f' BORDER="3" COLOR="{HOT}"' if hot else ' BORDER="0"'
+    widths = style.widths.get(view.id) if style.widths else None
+
+    def width(k: int) -> str:
+        return f' WIDTH="{widths[k]}"' if widths else ""
+
+    label = f"<B>{_esc(view.name)}</B>"
+    values = [f"<TD{width(1)}>data {_esc(format_number(view.data))}</TD>"]
+    if show_grad:
+        text = grad_cell(i, view, style)
+        unknown = text.endswith("?")
+        bg = f' BGCOLOR="{FRESH}"' if i in style.fresh else ""
+        body = f'<FONT COLOR="{UNKNOWN}">{_esc(text)}</FONT>' if unknown else _esc(text)
+        values.append(f"<TD{width(2)}{bg}>{body}</TD>")
+    if style.stacked:  # name above, numbers below: narrower nodes, so a wide graph scales down less
+        rows = f'<TR><TD COLSPAN="{len(values)}">{label}</TD></TR><TR>{"".join(values)}</TR>'
+    else:
+        rows = f"<TR><TD{width(0)}>{label}</TD>{''.join(values)}</TR>"
+    return (f'<<TABLE{border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="{fill}">'
+            f"{rows}</TABLE>>")
+
+
+def _edge_label(text: str, hot: bool, width: int | None) -> str:
+    colour = HOT if hot else "#444444"
+    w = f' WIDTH="{width}"' if width else ""
+    body = f"<B>{_esc(text)}</B>" if hot else _esc(text)
+    return (f'<<TABLE BORDER="0" CELLPADDING="1"><TR><TD{w}><FONT COLOR="{colour}" POINT-SIZE="13">'
+            f"{body}</FONT></TD></TR></TABLE>>")
+
+
+def build_digraph(
+    snap: Snapshot,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    style: Style | None = None,
+    caption: str | None = None,
+    legend: bool = False,
+) -> Graph:
+    """Write a snapshot as DOT. ``caption`` is an HTML-like label body (already escaped)."""
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
+    style = style or Style()
+    g = Graph("gradstep", format="svg")
+    g.attr("graph", rankdir=rankdir, fontname=FONT, fontsize=str(FONT_SIZE), nodesep="0.3", ranksep="0.45",
+           bgcolor="white", pad="0.2")
+    g.attr("node", fontname=FONT, fontsize=str(FONT_SIZE))
+    g.attr("edge", fontname=FONT, fontsize="12", color="#555555", arrowsize="0.8")
+    for i, view in enumerate(snap.nodes):
+        g.node(view.id, label=_node_label(i, view, show_grad, style), shape="plain")
+        if not view.op_label:
+            continue
+        hot = style.hot_edges_of == i
+        op_id = f"{view.id}op"
+        op_attrs = {"color": HOT, "penwidth": "2.5", "fontcolor": HOT} if hot else {}
+        wide = len(view.op_label) > 2
+        shape = {"shape": "box", "style": "filled,rounded", "fontsize": "13"} if wide else {
+            "shape": "circle", "style": "filled", "fontsize": "16"}
+        g.node(op_id, label=view.op_label, fillcolor=OP_FILL, width="0.4", height="0.4", margin="0.04",
+               **shape, **op_attrs)
+        edge_hot = {"color": HOT, "penwidth": "2.5", "dir": "back"} if hot else {}
+        g.edge(op_id, view.id, **edge_hot)
+        for j, parent in enumerate(view.parents):
+            text = style.edge_text(i, j) if style.edge_text else view.roles[j]
+            attrs = dict(edge_hot)
+            if text:
+                attrs["label"] = _edge_label(text, hot, style.edge_width)
+            g.edge(snap.nodes[parent].id, op_id, **attrs)
+    rows = []
+    if caption is not None:
+        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{caption}</TD></TR>')
+    if legend:
+        rows.append(f'<TR><TD ALIGN="LEFT">{legend_label(snap)}</TD></TR>')
+    if rows:
+        label = f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>>'
+        g.attr("graph", label=label, labeljust="l", labelloc="b")
+    return g
+
+
+def legend_label(snap: Snapshot) -> str:
+    """A row of colour swatches for the node kinds present in ``snap`` (HTML-like label body)."""
+    present = {v.kind for v in snap.nodes}
+    cells = "".join(
+        f'<TD BGCOLOR="{fill}" BORDER="1"> {_esc(text)} </TD><TD> </TD>'
+        for kind, (fill, text) in KINDS.items() if kind in present
+    )
+    return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="4"><TR>{cells}</TR></TABLE>'
+
+
+def draw_graph(
+    root: Value,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    legend: bool = True,
+) -> Graph:
+    """The computation graph under ``root`` as a :class:`graphviz.Digraph`.
+
+    Each value node is a row ``label | data | grad`` (its current ``.grad``; ``show_grad=False`` leaves it
+    out); a small op node sits between a node and its inputs. Inputs, parameters, constants and the
+    output have their own colours (``legend`` explains them). The DOT text depends only on the graph,
+    so drawing the same graph twice gives identical ``.source``.
+
+    Rendering (``.render()``, ``.pipe()``, display in Jupyter) needs Graphviz's ``dot`` program and
+    raises :class:`~autograd.viz.GraphvizNotFound`, with the install command, when it is missing.
+
+    Raises:
+        ValueError: the graph has more than ``max_nodes`` value nodes (draw a smaller piece, or raise it).
+    """
+    snap = snapshot(root, max_nodes)
+    return build_digraph(snap, rankdir=rankdir, show_grad=show_grad, legend=legend)

@@ -1,0 +1,160 @@
+"""trace_backward: the steps of a backward pass, checked against the chain rule worked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from strategies import kinks_are_clear, points, to_value, trees, value_is_tame
+
+from autograd import Value, backprop_order, trace_backward
+from autograd.examples import lecture_graph
+from autograd.trace import BackpropStep, Trace, compute_trace, format_number, node_names
+
+# The lecture graph by hand: a=2, b=-3, c=10, f=-2; e=a·b=-6, d=e+c=4, L=d·f=-8.
+A, B, C, F = 2.0, -3.0, 10.0, -2.0
+E, D = A * B, A * B + C
+dL_dL = 1.0
+dL_dd = F * dL_dL  # ∂(d·f)/∂d = f
+dL_df = D * dL_dL  # ∂(d·f)/∂f = d
+dL_de = 1.0 * dL_dd  # ∂(e+c)/∂e = 1
+dL_dc = 1.0 * dL_dd
+dL_da = B * dL_de  # ∂(a·b)/∂a = b
+dL_db = A * dL_de  # ∂(a·b)/∂b = a
+
+
+def test_lecture_graph_hand_values_are_the_textbook_ones():
+    assert (dL_da, dL_db, dL_dc, dL_df) == (6.0, -4.0, -2.0, 4.0)
+
+
+def test_lecture_trace_visits_in_backprop_order_with_the_chain_rule_numbers():
+    g = lecture_graph()
+    trace = trace_backward(g.L)
+    assert isinstance(trace, Trace) and all(isinstance(s, BackpropStep) for s in trace)
+    # One step per node, leaves included, in the engine's visiting order.
+    assert [s.node for s in trace] == backprop_order(g.L, include_leaves=True)
+    assert len(trace) == 7
+    by_label = {s.label: s for s in trace}
+    expected_upstream = {"L": dL_dL, "d": dL_dd, "f": dL_df, "e": dL_de, "c": dL_dc, "a": dL_da, "b": dL_db}
+    assert {k: s.upstream for k, s in by_label.items()} == expected_upstream
+    # Each node comes after every node that uses it.
+    position = {s.node: i for i, s in enumerate(trace)}
+    for s in trace:
+        for p in s.parents:
+            assert position[p.parent] > position[s.node]
+    assert trace[0].label == "L" and trace[0].index == 1 and trace[-1].index == 7
+
+
+def test_lecture_trace_contributions_and_formula_text():
+    g = lecture_graph()
+    trace = trace_backward(g.L)
+    e_step = next(s for s in trace if s.node is g.e)
+    assert (e_step.label, e_step.op, e_step.data, e_step.formula) == ("e", "*", E, "a·b")
+    to_a, to_b = e_step.parents
+    assert (to_a.parent, to_a.local, to_a.contribution) == (g.a, B, dL_de * B)
+    assert (to_b.parent, to_b.local, to_b.contribution) == (g.b, A, dL_de * A)
+    assert to_a.derivative == "∂(a·b)/∂a = b = -3"
+    assert to_b.derivative == "∂(a·b)/∂b = a = 2"
+    assert to_a.contribution_text == "-2 × (-3) = 6"
+    assert to_b.contribution_text == "-2 × 2 = -4"
+    d_step = next(s for s in trace if s.node is g.d)
+    # A derivative that is already a number is not repeated ("= 1 = 1").
+    assert [p.derivative for p in d_step.parents] == ["∂(e + c)/∂e = 1", "∂(e + c)/∂c = 1"]
+    leaf = next(s for s in trace if s.node is g.a)
+    assert leaf.is_leaf and leaf.parents == () and leaf.formula == ""
+
+
+def test_trace_backward_fills_grad_like_backward_and_accumulates():
+    g = lecture_graph()
+    trace_backward(g.L)
+    grads = {name: getattr(g, name).grad for name in "abcfedL"}
+    assert grads == {"a": dL_da, "b": dL_db, "c": dL_dc, "f": dL_df, "e": dL_de, "d": dL_dd, "L": 1.0}
+    trace_backward(g.L)  # gradients add up across calls, as with backward()
+    assert g.a.grad == 2 * dL_da and g.L.grad == 2.0
+
+
+def test_compute_trace_touches_no_grad():
+    g = lecture_graph()
+    for v in g:
+        v.grad = 123.0
+    compute_trace(g.L)
+    assert all(v.grad == 123.0 for v in g)
+
+
+def test_str_is_a_table_with_every_step_and_the_leaf_gradients():
+    text = str(trace_backward(lecture_graph().L))
+    lines = text.splitlines()
+    assert lines[0].startswith("Backprop from L = -8: 7 steps")
+    assert "∂(a·b)/∂a = b = -3" in text and "-2 × (-3) = 6" in text
+    assert "∂L/∂a = 6" in text and "∂L/∂b = -4" in text and "∂L/∂c = -2" in text and "∂L/∂f = 4" in text
+    # One row per parent plus one per leaf: 3 binary nodes × 2 + 4 leaves = 10 rows, numbered 1..7.
+    numbered = [ln for ln in lines if ln[:4].strip().isdigit()]
+    assert [int(ln[:4]) for ln in numbered] == list(range(1, 8))
+    assert max(len(ln) for ln in lines) < 130  # fits a terminal
+
+
+def test_repr_html_escapes_labels():
+    x = Value(1.0, "<x>")
+    y = x * 2
+    page = trace_backward(y)._repr_html_()
+    assert "<table>" in page and "&lt;x&gt;" in page and "<x>" not in page
+
+
+def test_unlabeled_nodes_get_readable_distinct_stand_ins():
+    x = Value(3.0, "x")
+    v1_labeled = Value(1.0, "v1")  # a user label that looks like a stand-in must not be reused
+    y = ((x * x) + v1_labeled).tanh() * 2.0
+    names = node_names(backprop_order(y, include_leaves=True))
+    assert names[y] == "out"  # the unlabeled output
+    assert names[v1_labeled] == "v1"
+    computed = [names[n] for n in names if not n.is_leaf and n is not y]
+    assert len(set(computed)) == len(computed) and "v1" not in computed
+    assert all(name.startswith("v") for name in computed)
+    assert [names[n] for n in names if n.is_leaf and not n.label] == ["2"]  # a constant is named by its value
+    step = next(s for s in compute_trace(y) if s.node is y)
+    assert step.formula.endswith("·2")
+
+
+def test_trace_of_a_leaf_and_of_a_seed():
+    x = Value(5.0, "x")
+    trace = trace_backward(x, grad=3.0)
+    assert len(trace) == 1 and trace[0].upstream == 3.0 and x.grad == 3.0
+    with pytest.raises(TypeError, match="expects a Value"):
+        trace_backward(2.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "x, text",
+    [(-3.0, "-3"), (6.0, "6"), (0.76159416, "0.7616"), (-0.0, "0"), (1.5e-7, "1.5e-7"), (2.5e8, "2.5e8"),
+     (123456.0, "123456"), (math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan"), (0.5, "0.5")],
+)
+def test_format_number(x, text):
+    assert format_number(x) == text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=trees(), point=points())
+def test_trace_leaves_the_same_grads_as_backward(tree, point):
+    assume(value_is_tame(tree, point) and kinks_are_clear(tree, point))
+    env1 = {name: Value(v, name) for name, v in point.items()}
+    env2 = {name: Value(v, name) for name, v in point.items()}
+    y1, y2 = to_value(tree, env1), to_value(tree, env2)
+    y1.backward()
+    trace = trace_backward(y2)
+    order1 = backprop_order(y1, include_leaves=True)
+    order2 = backprop_order(y2, include_leaves=True)
+    assert len(order1) == len(order2) == len(trace)
+    for n1, n2 in zip(order1, order2):
+        # Same numbers, possibly summed in another order (backward() pops LIFO, the trace goes FIFO).
+        assert math.isclose(n1.grad, n2.grad, rel_tol=1e-9, abs_tol=1e-12) or (
+            math.isnan(n1.grad) and math.isnan(n2.grad)
+        )
+    # Inside the trace: each contribution is local × upstream, and a node's gradient is the sum of the
+    # contributions its consumers sent it.
+    received: dict[Value, float] = {trace.root: 1.0}
+    for step in trace:
+        assert math.isclose(step.upstream, received[step.node], rel_tol=1e-9, abs_tol=1e-12)
+        for p in step.parents:
+            assert p.contribution == p.local * step.upstream
+            received[p.parent] = received.get(p.parent, 0.0) + p.contribution
