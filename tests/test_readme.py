@@ -1,0 +1,43 @@
+"""The README's tour runs as written, and prints what the README says it prints."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _tour() -> str:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## A 30-second tour", 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match, "the tour's python block is missing"
+    return match.group(1)
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    head = README.read_text(encoding="utf-8")[:800]
+    assert "make demo" in head and "make test" in head
+
+
+def test_the_tour_runs_and_prints_what_it_promises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("graphviz")
+    from autograd.viz import GraphvizNotFound
+
+    code = _tour()
+    promised = [line.split("# ", 1)[1] for line in code.splitlines() if line.startswith("# ")]
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            exec(compile(code, str(README), "exec"), {})  # the README's own code, not user input
+        except GraphvizNotFound:
+            pytest.skip("Graphviz's dot is not installed: the tour's last line renders a picture")
+    printed = out.getvalue().splitlines()
+    assert printed[: len(promised)] == promised
+    assert (tmp_path / "tour.svg").read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
