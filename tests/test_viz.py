@@ -218,12 +218,6 @@ def test_stepper_page_is_self_contained(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["steps.html"]  # atomic: no temp file left
 
 
-def test_quiz_mode_is_not_there_yet(tmp_path):
-    with pytest.raises(NotImplementedError, match="quiz"):
-        save_backprop_html(lecture_graph().L, tmp_path / "q.html", quiz=True)
-    assert not (tmp_path / "q.html").exists()
-
-
 # ---- the recorder ----------------------------------------------------------------------------------------------
 def _tiny_training(recorder: BackpropRecorder, steps: int, lr: float = 0.02) -> list[float]:
     """Fit y = w·x + b to one example by hand, recording each pass; returns the losses."""

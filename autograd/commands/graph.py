@@ -2,10 +2,12 @@
 
 Example:  gradstep graph "(a*b + c).tanh()" --at a=2,b=-3,c=10 -o graph.svg
           gradstep graph "a*b + c" --at a=2,b=-3,c=10 --backprop steps.html --steps
+          gradstep graph "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2 --backprop quiz.html --quiz
 
 Prints the value and the gradient of the output with respect to every variable (by backprop),
 writes the picture (-o: .svg .png .pdf, or .dot for the Graphviz text) and the backprop stepper
-(--backprop: one self-contained HTML page, one frame per step; open it in a browser). EXPR is read
+(--backprop: one self-contained HTML page, one frame per step; open it in a browser; with --quiz the
+page asks for each gradient, and marks it, before showing it). EXPR is read
 by the same safe parser as `gradstep check`: numbers, variable names, + - * / **, unary minus and
 exp log sqrt tanh sigmoid relu leaky_relu sin cos abs; the text is never run as Python.
 Exit code: 0 on success, 2 for bad input, 1 when a file cannot be written or Graphviz is missing.
@@ -32,6 +34,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="write the graph picture: FILE.svg, .png, .pdf or .dot (DOT text)")
     parser.add_argument("--backprop", metavar="FILE.html",
                         help="write the backprop stepper: one HTML page, one frame per step")
+    parser.add_argument("--quiz", action="store_true",
+                        help="with --backprop: a quiz page that asks for each gradient before showing it")
     parser.add_argument("--steps", action="store_true", help="print every backprop step as a table")
     parser.add_argument("--rankdir", default="LR", choices=["LR", "TB"],
                         help="draw left-to-right (LR, default) or top-to-bottom (TB)")
@@ -63,6 +67,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
     if args.output is not None and Path(args.output).suffix.lower() not in _PICTURES:
         raise ExpressionError(f"cannot tell the picture format from {args.output!r}; "
                               f"end the file name in one of {', '.join(_PICTURES)}")
+    if args.quiz and args.backprop is None:
+        raise ExpressionError("--quiz makes the --backprop page a quiz: give --backprop FILE.html too")
     if args.backprop is not None and Path(args.backprop).suffix.lower() not in _HTML:
         raise ExpressionError(f"--backprop writes an HTML page: give a file name ending in .html, "
                               f"not {args.backprop!r}")
@@ -102,7 +108,9 @@ def _run(args: argparse.Namespace) -> int:
         path = save_graph(draw_graph(root, rankdir=args.rankdir), args.output)
         print(f"wrote {path}")
     if args.backprop is not None:
-        path = save_backprop_html(root, args.backprop, rankdir=args.rankdir, title=f"Backprop, step by step: "
-                                  f"{name} = {expr.text}")
-        print(f"wrote {path} ({len(trace)} steps; open it in a browser, use ← → to step)")
+        heading = "Backprop quiz" if args.quiz else "Backprop, step by step"
+        path = save_backprop_html(root, args.backprop, quiz=args.quiz, rankdir=args.rankdir,
+                                  title=f"{heading}: {name} = {expr.text}")
+        what = "type each gradient, Enter checks it" if args.quiz else "use ← → to step"
+        print(f"wrote {path} ({len(trace)} steps; open it in a browser, {what})")
     return 0

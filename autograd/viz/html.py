@@ -5,11 +5,13 @@ written), the script and the style are inline, and a Content-Security-Policy met
 fetch (``default-src 'none'``) while allowing exactly the inline script and style, by their SHA-256
 hashes. It can be mailed, opened from a USB stick or shown offline on a projector.
 
-Page structure (the quiz mode will build on it): ``#stage`` holds one ``.frame`` per step (only the
-current one visible), ``#explanation`` shows the current step's text (copied from ``#texts``), and
-``#answer`` is an empty slot under it for a per-step answer box. The script exposes
-``window.gradstep = {show(i), current, count}`` and fires a ``gradstep:step`` event (``detail.index``,
-0-based) on ``document`` whenever the shown step changes.
+Page structure: ``#stage`` holds one ``.frame`` per step (only the current one visible),
+``#explanation`` shows the current step's text (copied from ``#texts``), and ``#answer`` is a slot under
+it for a per-step answer box (empty and hidden on the plain stepper; the quiz mode, in
+:mod:`autograd.viz.quiz_page`, fills it). The script exposes ``window.gradstep = {show(i), current,
+count}`` and fires a ``gradstep:step`` event (``detail.index``, 0-based) on ``document`` whenever the
+shown step changes. :func:`page_html` is the skeleton both modes share; every extra inline script or
+style a mode adds is pinned by its own hash in the Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ._render import atomic_write, inline_svg, to_svgs
 from .frames import DEFAULT_FRAME_NODES, frames_and_trace
 from .graph import KINDS
 
-__all__ = ["save_backprop_html", "stepper_page"]
+__all__ = ["save_backprop_html", "stepper_page", "page_html", "content_security_policy"]
 
 
 def save_backprop_html(
@@ -42,12 +44,16 @@ def save_backprop_html(
     Prev/Next buttons, a slider and the ←/→ keys move between steps; the step's chain-rule explanation
     is shown under the picture. No network access (a Content-Security-Policy forbids it). The write is
     atomic. Needs Graphviz's ``dot`` program. No ``.grad`` is changed. Returns the path.
+
+    With ``quiz=True`` the page asks, at each step, for that node's gradient before showing it: type it,
+    press Check (or Enter) and it is marked right, or wrong with the classic mistake it matches (see
+    :mod:`autograd.viz.quiz_page`). Quiz mode names unlabeled op nodes ``n1, n2, …`` (and an unlabeled
+    output ``L``) by setting their ``.label``, so the questions and the pictures use the same names.
     """
     if quiz:
-        raise NotImplementedError(
-            "save_backprop_html(quiz=True) is not available yet: the quiz mode (the page asks for each "
-            "gradient before revealing it) is planned; use quiz=False for now"
-        )
+        from .quiz_page import quiz_page  # imports autograd.practice only when a quiz is asked for
+
+        return atomic_write(path, quiz_page(root, title=title, rankdir=rankdir, max_nodes=max_nodes))
     frames, trace = frames_and_trace(root, rankdir=rankdir, max_nodes=max_nodes, caption=False)
     first = trace[0]
     heading = title or f"Backprop, step by step: {first.label} = {first.formula or first.label}"
@@ -57,12 +63,13 @@ def save_backprop_html(
         "Gradients not known yet show “?”."
     )
     svgs = to_svgs(frames)
-    kinds = _kinds_present(frames[0].source)
+    kinds = kinds_present(frames[0].source)
     page = stepper_page(heading, subtitle, svgs, [s.lines() for s in trace], kinds, step_word="Step")
     return atomic_write(path, page)
 
 
-def _kinds_present(source: str) -> list[str]:
+def kinds_present(source: str) -> list[str]:
+    """The node kinds drawn in a frame's DOT source, in legend order."""
     return [kind for kind, (fill, _) in KINDS.items() if f'BGCOLOR="{fill}"' in source]
 
 
@@ -131,10 +138,11 @@ _SCRIPT = """
   // Wide graphs scroll sideways rather than shrink below ~90% of their natural size: tiny text is
   // worse on a projector than a scroll bar. (Set here because the CSP allows no inline style attributes.)
   frames.forEach(function (f) {
-    var svg = f.querySelector("svg");
-    if (svg && svg.viewBox && svg.viewBox.baseVal) {
-      svg.style.minWidth = Math.round(svg.viewBox.baseVal.width * 0.9) + "px";
-    }
+    Array.prototype.forEach.call(f.querySelectorAll("svg"), function (svg) {
+      if (svg.viewBox && svg.viewBox.baseVal) {
+        svg.style.minWidth = Math.round(svg.viewBox.baseVal.width * 0.9) + "px";
+      }
+    });
   });
   window.gradstep = { show: show, get current() { return current; }, count: frames.length };
   show(0);
@@ -149,9 +157,11 @@ def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def content_security_policy() -> str:
-    """No fetches of any kind; only this page's own inline script and style (pinned by hash)."""
-    return (f"default-src 'none'; script-src '{_sha256(_SCRIPT)}'; style-src '{_sha256(_STYLE)}'; "
+def content_security_policy(scripts: Sequence[str] = (_SCRIPT,), styles: Sequence[str] = (_STYLE,)) -> str:
+    """No fetches of any kind; only the page's own inline scripts and styles (each pinned by hash)."""
+    script_src = " ".join(f"'{_sha256(text)}'" for text in scripts)
+    style_src = " ".join(f"'{_sha256(text)}'" for text in styles)
+    return (f"default-src 'none'; script-src {script_src}; style-src {style_src}; "
             "img-src data:; base-uri 'none'; form-action 'none'")
 
 
@@ -169,27 +179,60 @@ def stepper_page(
         raise ValueError(f"a stepper needs one explanation per frame and at least one frame "
                          f"(got {len(svgs)} frames, {len(texts)} explanations)")
     e = html.escape
-    n = len(svgs)
-    frames = "\n".join(
-        f'<div class="frame" data-step="{k + 1}"{"" if k == 0 else " hidden"}>{inline_svg(svg, f"f{k + 1}-")}</div>'
-        for k, svg in enumerate(svgs)
+    frames = [inline_svg(svg, f"f{k + 1}-") for k, svg in enumerate(svgs)]
+    explanations = ["".join(f"<p>{e(line)}</p>" for line in lines) for lines in texts]
+    return page_html(title, subtitle, frames, explanations, kinds, step_word=step_word,
+                     active_legend=active_legend)
+
+
+def page_html(
+    title: str,
+    subtitle: str,
+    frames: Sequence[str],
+    explanations: Sequence[str],
+    kinds: Sequence[str] = (),
+    *,
+    step_word: str = "Step",
+    active_legend: bool = True,
+    answer: str = "",
+    extra_style: str = "",
+    extra_script: str = "",
+    data: str = "",
+) -> str:
+    """The stepper's skeleton, from ready-made HTML: one ``frames[k]`` and ``explanations[k]`` per step.
+
+    ``answer`` fills the ``#answer`` slot (shown only when given), ``extra_style`` and ``extra_script``
+    are a mode's own inline style and script (run after the stepper's, so ``window.gradstep`` exists),
+    and ``data`` is a JSON text embedded as ``<script type="application/json" id="page-data">`` (a data
+    block, which the browser never runs). Every inline script and style gets its hash in the CSP.
+    """
+    if len(frames) != len(explanations) or not frames:
+        raise ValueError(f"a stepper needs one explanation per frame and at least one frame "
+                         f"(got {len(frames)} frames, {len(explanations)} explanations)")
+    e = html.escape
+    n = len(frames)
+    scripts = [_SCRIPT] + ([extra_script] if extra_script else [])
+    styles = [_STYLE] + ([extra_style] if extra_style else [])
+    frame_divs = "\n".join(
+        f'<div class="frame" data-step="{k + 1}"{"" if k == 0 else " hidden"}>{frame}</div>'
+        for k, frame in enumerate(frames)
     )
-    explanations = "\n".join(
-        f'<div data-step="{k + 1}">' + "".join(f"<p>{e(line)}</p>" for line in lines) + "</div>"
-        for k, lines in enumerate(texts)
-    )
+    text_divs = "\n".join(f'<div data-step="{k + 1}">{text}</div>' for k, text in enumerate(explanations))
     legend = "".join(
         f'<span data-kind="{kind}">{e(KINDS[kind][1])}</span>' for kind in kinds
     )
+    answer_section = (f'<section id="answer" aria-label="your answer">{answer}</section>' if answer
+                      else '<section id="answer" hidden></section>')
+    data_block = f'<script type="application/json" id="page-data">{data}</script>\n' if data else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy())}">
+<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy(scripts, styles))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="gradstep">
 <title>{e(title)}</title>
-<style>{_STYLE}</style>
+{"".join(f"<style>{style}</style>" for style in styles)}
 </head>
 <body data-step-word="{e(step_word)}">
 <h1>{e(title)}</h1>
@@ -202,16 +245,15 @@ def stepper_page(
 <span class="keys">keys: ← →</span>
 </nav>
 <div id="stage">
-{frames}
+{frame_divs}
 </div>
 <section id="explanation" aria-live="polite"></section>
-<section id="answer" hidden></section>
+{answer_section}
 <div class="legend">{legend}{_STEP_LEGEND if active_legend else ""}</div>
 <div id="texts" hidden>
-{explanations}
+{text_divs}
 </div>
-<script>{_SCRIPT}</script>
+{data_block}{"".join(f"<script>{script}</script>" for script in scripts)}
 </body>
 </html>
 """
-

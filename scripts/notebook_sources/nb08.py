@@ -172,11 +172,45 @@ CELLS = [
     ),
     md(
         r"""
+        ## The quiz page: the stepper asks before it shows
+
+        `save_backprop_html(root, path, quiz=True)` writes the HTML stepper of notebook 03 as a quiz: at each
+        step you type the node's gradient (Enter checks it; fractions like `-3/2` are fine) and it is marked
+        at once, with the same explanation as `check_grads`, before the picture reveals it. Like the stepper
+        it is one self-contained file with no network access; below it is shown in the notebook, and the
+        file can be opened in any browser.
+        """
+    ),
+    code(
+        """
+        import html
+        import tempfile
+        from pathlib import Path
+
+        from IPython.display import HTML
+
+        from autograd.viz import save_backprop_html
+
+        quiz_path = Path(tempfile.mkdtemp(prefix="gradstep-")) / "lecture_quiz.html"
+        save_backprop_html(g.L, quiz_path, quiz=True)
+        quiz_page = quiz_path.read_text(encoding="utf-8")
+        print(f"wrote {quiz_path} ({len(quiz_page) // 1024} KB); open it in a browser to take the quiz")
+        assert "quiz-input" in quiz_page and "<script src" not in quiz_page and "<link" not in quiz_page
+
+        # srcdoc embeds the page itself, so it works here and in an HTML export without the file.
+        display(HTML(f'<div><iframe srcdoc="{html.escape(quiz_page)}" width="100%" height="820" '
+                     'style="border:1px solid #ccc"></iframe></div>'))
+        """
+    ),
+    md(
+        r"""
         ### Keep practising
 
         - In a terminal: `gradstep practice --level 2` asks each gradient in backprop order, marks it at
           once and ends with your score; `gradstep practice "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2` drills
           the lecture graph. Type `h` for a hint.
+        - In a browser: `gradstep graph "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2 --backprop quiz.html --quiz`
+          writes the quiz page for any expression.
         - Change `my_answers` above, or `make_exercise(level=3, seed=...)` for tanh and exp/log steps.
 
         That is the course: from the limit definition (01) to a trained network (05), better steps (06),

@@ -1,0 +1,392 @@
+"""The HTML stepper's quiz mode: at each step the page asks for the node's gradient before showing it.
+
+The design, and why it is honest
+--------------------------------
+The plain stepper draws frame k as the graph *after* step k: a node's gradient appears as soon as its
+last consumer has pushed to it, and the amounts on the edges appear at the consumer's step. That is
+right for watching, but a quiz built on it would show every answer one step before asking for it. So
+quiz mode draws its own pictures, by one rule: **a gradient is shown only from the step that asks for
+it, once that question is answered** (right, or with "Show answer"). The same rule holds for the amount
+on an edge (it is part of its receiver's gradient), so before an answer the node and every edge into it
+read "?"; after it, the edges into the node show the shares that add up to its gradient.
+
+A step with a question therefore has two pictures, drawn with the same layout so nothing moves: the
+*question* picture (the node in red, its gradient "?", everything asked at earlier steps filled in) and
+the *answer* picture (the same, plus this node's gradient, highlighted, and the amounts flowing into
+it). Steps without a question — the output (its gradient is the seed, 1) and constants — have only the
+answer picture. The text under the picture follows the same rule: the step's headline ends in "= ?"
+until the answer, and the lines for the node's inputs give their local derivatives but not the amounts
+they receive (those are later questions; the line says at which step).
+
+The pictures of step k take the questions before k as answered, so jumping ahead (Next, the slider,
+the keys) without answering shows the skipped gradients, as turning to the back of the book would; a
+skipped question can still be answered when you go back to it.
+
+Marking happens in the page, but all the knowledge is precomputed in Python by
+:func:`autograd.practice.quiz_questions`: the right answer, its tolerance, and the value each classic
+mistake would give with the explanation to show. The script only compares numbers: within tolerance
+of ``expected`` is right; else the first candidate within tolerance names the mistake; else
+``wrong_text``. There is no second chain rule in JavaScript. The score counts each question's first
+answer ("right on first try"); a revealed answer counts as answered, not right.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Collection, Sequence
+
+from ..practice.diagnose import MISTAKE_TITLES, analyse
+from ..practice.exercises import askable
+from ..practice.quiz import QuizQuestion, quiz_questions
+from ..trace import BackpropStep, Trace, compute_trace, format_number, grad_name
+from ..value import Value
+from ._render import Graph, inline_svg, to_svgs
+from .frames import DEFAULT_FRAME_NODES, _edge_amounts, _reserved_widths
+from .graph import Style, build_digraph, snapshot, text_width
+from .html import kinds_present, page_html
+
+__all__ = ["quiz_page", "quiz_pictures", "quiz_data"]
+
+
+def quiz_page(
+    root: Value,
+    title: str | None = None,
+    rankdir: str = "LR",
+    max_nodes: int = DEFAULT_FRAME_NODES,
+) -> str:
+    """The quiz page's HTML for the graph under ``root`` (see the module docstring for the design).
+
+    Labels unlabeled op nodes ``n1, n2, …`` (and an unlabeled output ``L``), as an Exercise does.
+    Raises ValueError when the graph has nothing to ask or a gradient that is not a finite number.
+    """
+    questions = quiz_questions(root)  # first: it labels the graph, so the pictures use the same names
+    if not questions:
+        raise ValueError(
+            "nothing to quiz on: no node of this graph can be asked about (the output's own gradient is "
+            "always 1, and unlabeled leaves count as constants); build the output from labelled inputs, "
+            "e.g. Value(2.0, 'a') * Value(-3.0, 'b')"
+        )
+    _check_finite(questions)  # before any rendering: a graph that cannot be quizzed fails fast
+    facts = analyse(root)
+    nodes = askable(facts)
+    if [facts.names[n] for n in nodes] != [q.label for q in questions]:  # both walk the same order
+        raise RuntimeError("internal error: the quiz questions and the graph's nodes are out of step")
+    pictures, trace = quiz_pictures(root, nodes, rankdir=rankdir, max_nodes=max_nodes)
+    question_at = {node: i for i, node in enumerate(nodes)}
+    step_questions = [question_at.get(step.node) for step in trace]
+    data = quiz_data(questions, step_questions)
+
+    flat = [g for pair in pictures for g in pair if g is not None]
+    svgs = iter(to_svgs(flat))
+    frames = []
+    for k, (asking, _) in enumerate(pictures):
+        if asking is None:
+            frames.append(inline_svg(next(svgs), f"f{k + 1}a-"))
+        else:
+            q_svg, a_svg = inline_svg(next(svgs), f"f{k + 1}q-"), inline_svg(next(svgs), f"f{k + 1}a-")
+            frames.append(f'<div class="pic" data-phase="question">{q_svg}</div>'
+                          f'<div class="pic" data-phase="answer" hidden>{a_svg}</div>')
+    step_of = {step.node: k for k, step in enumerate(trace)}
+    texts = [_step_html(step, step_questions[k] is not None, question_at, step_of) for k, step in enumerate(trace)]
+
+    first = trace[0]
+    heading = title or f"Backprop quiz: {first.label} = {first.formula or first.label}"
+    subtitle = (
+        f"At each step, work out the node's gradient ∂{first.root_label}/∂node before it is shown: type it "
+        "(e.g. -4, 0.5 or -3/2) and press Check or Enter. A right answer reveals it; a wrong one tells you "
+        "what your number looks like, and you may try again. Gradients not known yet show “?”."
+    )
+    return page_html(
+        heading, subtitle, frames, texts, kinds_present(pictures[0][1].source),
+        answer=_ANSWER_HTML, extra_style=_QUIZ_STYLE, extra_script=_QUIZ_SCRIPT,
+        data=data,
+    )
+
+
+def quiz_pictures(
+    root: Value, asked: Collection[Value], rankdir: str = "LR", max_nodes: int = DEFAULT_FRAME_NODES
+) -> tuple[list[tuple[Graph | None, Graph]], Trace]:
+    """Per backprop step, (question picture or None, answer picture); nodes in ``asked`` get a question.
+
+    A node's gradient, and the amount on each edge into it, is drawn from its own step's answer picture
+    on (earlier steps' questions count as answered). No ``.grad`` is changed.
+    """
+    snap = snapshot(root, max_nodes, what="step through")
+    trace = compute_trace(root)
+    step_of = {snap.index[step.node]: k for k, step in enumerate(trace)}
+    final = {snap.index[node]: g for node, g in trace.grads.items()}
+    sent = _edge_amounts(snap, trace)
+    widths = _reserved_widths(snap, final)
+    edge_width = max([text_width(t, 13) for t in sent.values()] + [text_width("?", 13)])
+
+    def picture(k: int, answered: bool) -> Graph:
+        active = snap.index[trace[k].node]
+
+        def shown(i: int) -> bool:
+            return step_of[i] < k or (answered and step_of[i] == k)
+
+        def grad_text(i: int) -> str | None:
+            return format_number(final[i]) if shown(i) else None
+
+        def edge_text(i: int, j: int) -> str:
+            view = snap.nodes[i]
+            amount = sent[(i, j)] if shown(view.parents[j]) else "?"
+            return f"{view.roles[j]}: {amount}" if view.roles[j] else amount
+
+        style = Style(grad_text=grad_text, fresh=frozenset({active}) if answered else frozenset(),
+                      active=active, edge_text=edge_text, widths=widths, edge_width=edge_width, stacked=True)
+        return build_digraph(snap, rankdir=rankdir, style=style)
+
+    asked = set(asked)
+    pictures = [(picture(k, False) if step.node in asked else None, picture(k, True))
+                for k, step in enumerate(trace)]
+    return pictures, trace
+
+
+def quiz_data(questions: Sequence[QuizQuestion], step_questions: Sequence[int | None]) -> str:
+    """The JSON the page's script reads: ``questions`` (each ``QuizQuestion.to_dict()``), per step the
+    index of its question or null (``step_questions``), and how each mistake code is named to a learner
+    (``mistake_titles``). Safe inside ``<script>``: ``<``, ``>`` and ``&`` are escaped."""
+    _check_finite(questions)
+    data = {"questions": [q.to_dict() for q in questions], "step_questions": list(step_questions),
+            "mistake_titles": MISTAKE_TITLES}
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _check_finite(questions: Sequence[QuizQuestion]) -> None:
+    for q in questions:
+        if not math.isfinite(q.expected):
+            raise ValueError(f"cannot make a quiz: {q.prompt.removesuffix(' = ?')} is {q.expected}, not a "
+                             "number a learner can type; quiz on a graph whose gradients are finite")
+
+
+def _step_html(step: BackpropStep, asks: bool, question_at: dict[Value, int], step_of: dict[Value, int]) -> str:
+    """The step's text: for a question, a "?" version shown before the answer and the full one after."""
+    e = html.escape
+    head = step.headline()
+    after = [f'<p class="headline{" a-only" if asks else ""}"{" hidden" if asks else ""}>{e(head)}</p>']
+    lines = []
+    if step.index == 1:
+        lines.append(f"Start: the output's gradient with respect to itself is {step.grad_name} = "
+                     f"{format_number(step.upstream)}. Press Next ▶ for the first question.")
+    if step.is_leaf:
+        lines.append(f"{step.label} is a leaf: nothing to pass on, its gradient is final.")
+    for p in step.parents:
+        line = f"→ {p.label}:  {p.derivative}"
+        if p.parent in question_at:  # its share would give away a later answer: say where it is asked
+            line += f";  {grad_name(step.root_label, p.label)}: your turn at step {step_of[p.parent] + 1}"
+        else:
+            line += f";  {grad_name(step.root_label, p.label)} += {p.contribution_text}"
+        lines.append(line)
+    hidden = ' class="a-only" hidden' if asks else ""
+    after += [f"<p{hidden}>{e(line)}</p>" for line in lines]
+    if not asks:
+        return "".join(after)
+    # The headline ends in "= <gradient>"; the question version ends in "= ?".
+    asking = head[: head.rindex(" = ")] + " = ?"
+    before = [
+        f'<p class="headline q-only">{e(asking)}</p>',
+        f'<p class="q-only">Every node that uses {e(step.label)} already has its gradient in the picture: '
+        f"work out {e(step.grad_name)} with the chain rule.</p>",
+    ]
+    return "".join(before + after)
+
+
+_ANSWER_HTML = """
+<div class="quiz-row" id="quiz-row">
+<label for="quiz-input" id="quiz-prompt">?</label>
+<input id="quiz-input" type="text" autocomplete="off" spellcheck="false"
+       placeholder="e.g. -3/2" aria-describedby="quiz-feedback">
+<button id="quiz-check" type="button">Check</button>
+<button id="quiz-hint" type="button">Hint</button>
+<button id="quiz-reveal" type="button">Show answer</button>
+</div>
+<p id="quiz-note" hidden>No question at this step: press Next ▶ (or →).</p>
+<p id="quiz-hint-text" hidden></p>
+<p id="quiz-feedback" aria-live="polite"></p>
+<p id="quiz-score" aria-live="polite"></p>
+"""
+
+_QUIZ_STYLE = """
+#answer { margin-top: 10px; padding: 10px 14px; border: 2px solid #1f6feb; border-radius: 8px;
+          background: #f5f9ff; }
+.quiz-row { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
+.quiz-row[hidden] { display: none; }
+#quiz-prompt { font-weight: bold; font-size: 24px; }
+#quiz-input { font: inherit; font-size: 24px; width: 8em; padding: 4px 10px; border: 2px solid #333;
+              border-radius: 6px; }
+#quiz-input.right { border-color: #1a7f37; background: #e6f6ea; }
+#quiz-input.wrong { border-color: #c62828; background: #fdecea; }
+#quiz-feedback { margin: 10px 0 0; padding: 0; font-size: 20px; }
+#quiz-feedback:empty { display: none; }
+#quiz-feedback.right { color: #14602b; background: #e6f6ea; border-left: 6px solid #1a7f37; padding: 6px 10px; }
+#quiz-feedback.wrong { color: #8e1b1b; background: #fdecea; border-left: 6px solid #c62828; padding: 6px 10px; }
+#quiz-feedback.revealed { color: #123c7a; background: #e8f0fe; border-left: 6px solid #1f6feb; padding: 6px 10px; }
+#quiz-feedback.invalid { color: #7a4b00; }
+#quiz-hint-text { margin: 8px 0 0; color: #333; white-space: pre-wrap; }
+#quiz-note { margin: 0; color: #333; }
+#quiz-score { margin: 8px 0 0; font-size: 16px; color: #444; }
+#explanation p.headline { font-weight: bold; }
+"""
+
+_QUIZ_SCRIPT = """
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("page-data").textContent);
+  var questions = data.questions;
+  var questionAt = data.step_questions;
+  var titles = data.mistake_titles;
+  var frames = document.querySelectorAll("#stage .frame");
+  var explanation = document.getElementById("explanation");
+  var row = document.getElementById("quiz-row");
+  var note = document.getElementById("quiz-note");
+  var promptLabel = document.getElementById("quiz-prompt");
+  var input = document.getElementById("quiz-input");
+  var checkButton = document.getElementById("quiz-check");
+  var hintButton = document.getElementById("quiz-hint");
+  var revealButton = document.getElementById("quiz-reveal");
+  var hintText = document.getElementById("quiz-hint-text");
+  var feedback = document.getElementById("quiz-feedback");
+  var score = document.getElementById("quiz-score");
+  var next = document.getElementById("next");
+  // Per question: what was typed, the first mark (null until a number was checked), done = the
+  // gradient is shown (a right answer or "Show answer"), and the feedback on screen.
+  var state = questions.map(function () {
+    return { typed: "", first: null, done: false, revealed: false, hint: false, mark: "", text: "" };
+  });
+
+  function isClose(a, b, rtol, atol) {  // as Python's math.isclose
+    return Math.abs(a - b) <= Math.max(rtol * Math.max(Math.abs(a), Math.abs(b)), atol);
+  }
+  var DECIMAL = /^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$/;
+  var FRACTION = /^([+-]?\\d+)\\/(\\d+)$/;
+  // A number as a person types it (as the command line reads it): 2, -1.5, 1e-3 or -3/2.
+  function parseAnswer(text) {
+    var t = text.replace(/\\u2212/g, "-").replace(/\\s+/g, "");
+    var shown = text.trim();
+    if (t === "") { return { error: "Type a number first, e.g. -4, 0.5 or -3/2." }; }
+    var value;
+    var m = FRACTION.exec(t);
+    if (m) {
+      if (Number(m[2]) === 0) { return { error: "“" + shown + "” divides by zero: type a number." }; }
+      value = Number(m[1]) / Number(m[2]);
+    } else if (DECIMAL.test(t)) {
+      value = Number(t);
+    } else {
+      return { error: "“" + shown + "” is not a number: type e.g. -4, 0.5, 1e-3 or -3/2." };
+    }
+    if (!isFinite(value)) { return { error: "“" + shown + "” is not a finite number." }; }
+    return { value: value };
+  }
+
+  function updateScore() {
+    var right = 0, answered = 0;
+    state.forEach(function (s) {
+      if (s.first === true) { right += 1; }
+      if (s.first !== null || s.revealed) { answered += 1; }
+    });
+    score.textContent = "Score: " + right + " right on first try · " + answered + " answered · " +
+      questions.length + " questions";
+  }
+
+  function render() {
+    var i = window.gradstep.current;
+    var qi = questionAt[i];
+    var s = qi === null ? null : state[qi];
+    var done = s === null || s.done;
+    var pics = frames[i].querySelectorAll(".pic");
+    if (pics.length === 2) { pics[0].hidden = done; pics[1].hidden = !done; }
+    Array.prototype.forEach.call(explanation.querySelectorAll(".q-only"), function (p) { p.hidden = done; });
+    Array.prototype.forEach.call(explanation.querySelectorAll(".a-only"), function (p) { p.hidden = !done; });
+    row.hidden = s === null;
+    note.hidden = s !== null;
+    if (s === null) {
+      hintText.hidden = true;
+      feedback.className = "";
+      feedback.textContent = "";
+      updateScore();
+      return;
+    }
+    var q = questions[qi];
+    promptLabel.textContent = q.prompt;
+    if (input.value !== s.typed) { input.value = s.typed; }
+    input.className = s.done && !s.revealed ? "right" : (s.mark === "wrong" ? "wrong" : "");
+    input.disabled = checkButton.disabled = revealButton.disabled = s.done;
+    hintText.textContent = "Hint: " + q.hint;
+    hintText.hidden = !s.hint;
+    feedback.className = s.mark;
+    feedback.textContent = s.text;
+    updateScore();
+  }
+
+  function currentState() {
+    var qi = questionAt[window.gradstep.current];
+    return qi === null ? null : { q: questions[qi], s: state[qi] };
+  }
+
+  function finish(s) {
+    s.done = true;
+    render();
+    if (!next.disabled) { next.focus(); }  // Enter goes on; ← → work again (the input is done)
+  }
+
+  function check() {
+    var c = currentState();
+    if (c === null || c.s.done) { return; }
+    var q = c.q, s = c.s;
+    s.typed = input.value;
+    var parsed = parseAnswer(input.value);
+    if (parsed.error) {  // not an attempt: it does not count for the score
+      s.mark = "invalid";
+      s.text = parsed.error;
+      render();
+      return;
+    }
+    var right = isClose(parsed.value, q.expected, q.rtol, q.atol);
+    if (s.first === null) { s.first = right; }
+    if (right) {
+      s.mark = "right";
+      s.text = q.right_text;
+      finish(s);
+      return;
+    }
+    var match = null;
+    for (var k = 0; k < q.candidates.length && match === null; k++) {
+      if (isClose(parsed.value, q.candidates[k].value, q.rtol, q.atol)) { match = q.candidates[k]; }
+    }
+    s.mark = "wrong";
+    s.text = match ? "Wrong: " + (titles[match.mistake] || match.mistake) + ". " + match.explanation
+                   : q.wrong_text;
+    render();
+  }
+
+  function reveal() {
+    var c = currentState();
+    if (c === null || c.s.done) { return; }
+    c.s.revealed = true;
+    c.s.mark = "revealed";
+    c.s.text = "Answer: " + c.q.right_text.replace(/^Right: /, "");
+    finish(c.s);
+  }
+
+  checkButton.addEventListener("click", check);
+  revealButton.addEventListener("click", reveal);
+  hintButton.addEventListener("click", function () {
+    var c = currentState();
+    if (c !== null) { c.s.hint = !c.s.hint; render(); }
+  });
+  input.addEventListener("input", function () {
+    var c = currentState();
+    if (c !== null) { c.s.typed = input.value; }
+  });
+  input.addEventListener("keydown", function (e) {
+    // preventDefault: the Enter must not also reach the Next button that check() may focus
+    if (e.key === "Enter") { e.preventDefault(); check(); }
+  });
+  document.addEventListener("gradstep:step", render);
+  render();  // the stepper has already shown step 1 before this script ran
+})();
+"""
