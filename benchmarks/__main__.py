@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import importlib.util
 import io
+import json
 import pstats
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=HERE, help="folder for results.json and results.md")
     p.add_argument("--no-write", action="store_true", help="print the table only")
     p.add_argument("--profile", action="store_true", help="profile gradstep's MLP step and exit")
+    p.add_argument("--torch-child", type=Path, help=argparse.SUPPRESS)  # internal: see _torch_in_child
     return p
 
 
@@ -120,13 +125,20 @@ def main(argv: list[str] | None = None) -> int:
         return _profile(sizes)
     if not gc.isenabled():
         _say("note: the garbage collector was disabled when the benchmark started; figures reflect that")
+    if args.torch_child:
+        return _torch_child(sizes, args.torch_child)
     started = time.perf_counter()
     machine = report.machine_info()
-    engines = load_engines()
+    # PyTorch is timed in a child process: importing it leaves some 10⁵ extra objects that every
+    # full cyclic collection must then walk, which slowed the pure-Python engines (and even the
+    # plain-float floor) about 3× when all ran in one process.
+    engines = load_engines(("gradstep", "micrograd"))
+    torch_engine = _torch_placeholder()
+    engines.append(torch_engine)
     _say(f"gradstep benchmarks — {machine['date']}, {machine['cpu']} ({machine['cores']} cores), {machine['python']}")
     for eng in engines:
         _say(f"  {eng.title:<24} {eng.version if eng.available else eng.reason}")
-    available = [e for e in engines if e.available]
+    available = [e for e in engines if e.available and e.key != "torch"]
     unavailable = {e.key: e.reason for e in engines if not e.available}
     if "gradstep" in unavailable:
         _say(f"error: gradstep itself could not be imported ({unavailable['gradstep']}); run `make install`")
@@ -153,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     mem_rows, mem = _memory_rows(available, sizes, setup)
     phase("memory")
     rows += mlp_rows + mem_rows
+    if torch_engine.available:
+        _say("timing PyTorch in a child process ...")
+        _merge_torch(rows, check, torch_engine, _torch_in_child(args.quick))
+        phase("torch")
+    else:
+        unavailable["torch"] = torch_engine.reason
     elapsed = time.perf_counter() - started
 
     table = report.Table(rows, unavailable)
@@ -180,6 +198,61 @@ def main(argv: list[str] | None = None) -> int:
         report.write_atomic(args.out / "results.md", report.results_markdown(table, machine, preface))
         _say(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
     return 0
+
+
+def _torch_placeholder() -> Engine:
+    """Whether PyTorch can be measured, found without importing it into this process."""
+    engine = Engine()
+    engine.key, engine.title = "torch", "PyTorch (0-dim tensors)"
+    if importlib.util.find_spec("torch") is None:
+        engine.available, engine.reason = False, "not installed"
+    else:
+        engine.version = "(timed in a child process)"
+    return engine
+
+
+def _torch_in_child(quick: bool) -> dict[str, Any]:
+    """Run the graph and MLP workloads for PyTorch alone in a fresh interpreter; its figures as JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "torch.json"
+        command = [sys.executable, "-m", "benchmarks", "--torch-child", str(out)] + (["--quick"] if quick else [])
+        done = subprocess.run(command, cwd=HERE.parent, capture_output=True, text=True)
+        if done.returncode != 0 or not out.exists():
+            return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _torch_child(sizes: Sizes, out: Path) -> int:
+    engines = [e for e in load_engines(("torch",)) if e.available]
+    if not engines:
+        return 1
+    rows = workloads.graph_rows(engines, sizes)
+    mlp_rows, check = workloads.mlp_rows(engines, sizes, workloads.mlp_setup(sizes))
+    figures = {
+        row.key: {"value": row.values.get("torch"), "note": row.notes.get("torch")} for row in rows + mlp_rows
+    }
+    out.write_text(
+        json.dumps({"version": engines[0].version, "rows": figures, "check": check.get("torch")}), encoding="utf-8"
+    )
+    return 0
+
+
+def _merge_torch(rows: list[Row], check: dict[str, Any], engine: Engine, child: dict[str, Any]) -> None:
+    if "error" in child:
+        engine.reason = f"failed in the child process: {child['error']}"
+        for row in rows:
+            row.notes["torch"] = engine.reason
+        return
+    engine.version = f"{child['version']} (timed in a child process)"
+    for row in rows:
+        figure = child["rows"].get(row.key)
+        if figure is not None:
+            row.values["torch"] = figure["value"]
+            if figure["note"]:
+                row.notes["torch"] = figure["note"]
+    if child.get("check"):
+        check["torch"] = child["check"]
+        check.setdefault("descriptions", {})["torch"] = "0-dim float64 tensors, in a child process"
 
 
 def _preface(setup: workloads.MLPSetup, check: dict[str, Any]) -> list[str]:

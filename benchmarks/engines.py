@@ -349,10 +349,13 @@ class FloatTrainer:
         return loss, flatten(grads)
 
 
-def load_engines() -> list[Engine]:
-    """gradstep, micrograd and torch adapters; the ones that cannot be imported are marked unavailable."""
+ENGINE_CLASSES: dict[str, type[Engine]] = {"gradstep": Gradstep, "micrograd": Micrograd, "torch": Torch}
+
+
+def load_engines(keys: Sequence[str] = ("gradstep", "micrograd", "torch")) -> list[Engine]:
+    """The adapters named by ``keys``; the ones that cannot be imported are marked unavailable."""
     found: list[Engine] = []
-    for cls in (Gradstep, Micrograd, Torch):
+    for cls in (ENGINE_CLASSES[k] for k in keys):
         try:
             found.append(cls())
         except Exception as exc:  # ImportError, or a broken install: report it and go on

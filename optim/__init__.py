@@ -2,7 +2,8 @@
 
 ``SGD`` and ``Adam`` follow PyTorch's documented update rules and ``Optimizer`` contract
 (``param_groups``, ``step()``, ``zero_grad()``, ``state_dict()``); :mod:`optim.lr_scheduler` changes the
-learning rate over time. Parameters are any :class:`autograd.Value` leaves: optim knows nothing of nn.
+learning rate over time; :func:`lr_find` (the LR range test) suggests a learning rate to start from.
+Parameters are any :class:`autograd.Value` leaves: optim knows nothing of nn.
 
 >>> from autograd import Value
 >>> from optim import SGD
@@ -21,7 +22,8 @@ from __future__ import annotations
 
 from . import lr_scheduler
 from .adam import Adam
+from .lr_find import LRFinderResult, lr_find  # the submodule name is shadowed by the function on purpose
 from .optimizer import Optimizer
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler", "lr_find", "LRFinderResult"]
