@@ -44,7 +44,6 @@ lint: install
 	$(BIN)/python scripts/check_notebooks_stripped.py
 
 bench: install
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check micrograd==0.1.0
 	$(BIN)/python -m benchmarks
 
 notebooks: install

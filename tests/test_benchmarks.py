@@ -99,7 +99,7 @@ def test_float_mlp_step_and_gradstep_agree():
     assert floor.loss_and_grads()[0] == pytest.approx(gradstep.loss_and_grads()[0], rel=1e-9)
 
 
-@pytest.mark.skipif(not HAS_MICROGRAD, reason="micrograd is installed by `make bench`, not by the test setup")
+@pytest.mark.skipif(not HAS_MICROGRAD, reason="micrograd is not installed (it comes with the dev extra: make install)")
 def test_micrograd_trainer_computes_the_same_step():
     X, Y, params = _problem()
     mg = next(e for e in load_engines() if e.key == "micrograd")
