@@ -3,7 +3,7 @@
 Two passes share one visiting order, :func:`backprop_order`:
 
 * :func:`backward` — plain floats straight into ``.grad``. The ops that dominate a neural network
-  (``*``, ``+``, ``-``, ``dot``, ``sum_of``, ``relu``, ``tanh``) are pushed by hand-inlined code; every
+  (``*``, ``+``, ``-``, ``dot``, ``relu``, ``tanh``) are pushed by hand-inlined code; every
   other op calls its rule. The tests check the inlined code against the rules on random graphs.
 * :func:`propagate` — the rule of every op, with gradients kept in a dict (``.grad`` untouched).
   It serves ``grad()``, ``create_graph=True`` (the same rules evaluated on Values), the teaching
@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .ops import ADD, DOT, FLOAT_MATH, MUL, RELU, SUB, SUM, TANH, VALUE_MATH, VARIADIC
+from .ops import ADD, DOT, FLOAT_MATH, MUL, RELU, SUB, TANH, VALUE_MATH, VARIADIC
 from .value import Value, _mode
 
 __all__ = ["backprop_order", "backward", "propagate", "local_derivatives"]
@@ -171,16 +171,6 @@ def backward(root: Value, grad: float = 1.0) -> None:
                 a = a[-1]  # the bias: pushed here, counted down by the common tail
                 b = None
                 a.grad += g
-            elif op is SUM:
-                for item in a:
-                    item.grad += g
-                    count = item._n
-                    if count == 1:
-                        item._n = 0
-                        push(item)
-                    elif count:
-                        item._n = count - 1
-                continue
             elif op is RELU:
                 b = None
                 if node.data > 0.0:

@@ -7,10 +7,11 @@ import gc
 import json
 import os
 import platform
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from autograd.files import atomic_write
 
 from .workloads import FLOATS, Row
 
@@ -137,17 +138,9 @@ class Table:
 
 # ---- files ----------------------------------------------------------------------------------------------
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and os.replace, so a reader never sees half a file."""
+    """Write the results so a reader never sees half a file (creating the folder if needed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
+    atomic_write(path, text)
 
 def results_json(rows: Sequence[Row], extra: dict[str, Any]) -> str:
     by_key = {r.key: r for r in rows}

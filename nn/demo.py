@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, no_grad
+from autograd.files import atomic_path, atomic_write_bytes
 
-from ._io import atomic_path, atomic_write_bytes
 from .datasets import make_moons
 from .module import MLP
 from .train import History, fit

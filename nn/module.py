@@ -29,8 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from autograd import Value, dot
-
-from ._io import atomic_write_text
+from autograd.files import atomic_write_text
 
 __all__ = [
     "Parameter",

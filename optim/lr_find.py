@@ -23,19 +23,18 @@ the optimizer changes (``model.parameters()``).
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
 import numbers
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from autograd import Value, enable_grad
+from autograd.files import atomic_write
 
 from .sgd import SGD
 
@@ -170,7 +169,7 @@ class LRFinderResult:
             fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight")
         finally:
             plt.close(fig)
-        _atomic_write(target, buffer.getvalue())
+        atomic_write(target, buffer.getvalue())
         return target
 
 
@@ -409,22 +408,3 @@ def _pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``target`` and rename it over ``target`` (never half a file)."""
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a plain open()'s permissions
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

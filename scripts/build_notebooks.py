@@ -14,13 +14,13 @@ Run ``scripts/run_notebooks.py`` afterwards to execute them.
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import ModuleType
 
 import nbformat
+
+from autograd.files import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = Path(__file__).resolve().parent / "notebook_sources"
@@ -42,15 +42,7 @@ def build(cells: list[nbformat.NotebookNode], stem: str) -> nbformat.NotebookNod
 
 
 def write_atomic(nb: nbformat.NotebookNode, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            nbformat.write(nb, fh)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
+    atomic_write(target, nbformat.writes(nb) + "\n")
 
 def load_source(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"_notebook_source_{path.stem}", path)

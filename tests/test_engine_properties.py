@@ -15,12 +15,21 @@ from hypothesis import HealthCheck, assume, given, settings
 from strategies import VARIABLES, kinks_are_clear, points, to_sympy, to_value, trees, value_is_tame
 
 from autograd import Value, grad
+from autograd.backward import propagate
 
 SYMBOLS = {name: sp.Symbol(name, real=True) for name in VARIABLES}
 
 # Float arithmetic through a dozen ops loses a few digits, more where terms cancel; the tolerance is
 # relative to the size of the numbers involved (at least 1).
 REL = 1e-7
+
+
+def backward_stays_finite(out: Value) -> bool:
+    try:
+        propagate(out, check_finite=True)
+    except FloatingPointError:
+        return False
+    return True
 
 
 def _exact(expr: sp.Expr, point: dict[str, float]) -> float:
@@ -48,6 +57,10 @@ def test_random_graphs_value_and_gradient_against_sympy(tree: tuple, point: dict
     expected_value = _exact(expr, point)
     assert _agrees(out.data, expected_value, max(1.0, abs(expected_value))), (out.data, expected_value)
 
+    # Where an intermediate derivative overflows float64 (x⁻¹ near 1e-177 has slope −1e353), the chain
+    # rule in floats meets inf × 0 = nan however the engine is written: such points test float range,
+    # not the derivative rules.
+    assume(backward_stays_finite(out))
     expected = [_exact(sp.diff(expr, SYMBOLS[n]), point) for n in VARIABLES]
     scale = max([1.0, abs(expected_value)] + [abs(g) for g in expected])
     by_grad = grad(out, [leaves[n] for n in VARIABLES])

@@ -8,16 +8,16 @@ Drawing (building a :class:`graphviz.Digraph`) needs only the Python package; *r
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import graphviz
+
+from ..files import atomic_write
 
 __all__ = ["GraphvizNotFound", "Graph", "to_svg", "to_svgs", "save_graph", "atomic_write", "inline_svg", "INSTALL_HINT"]
 
@@ -110,27 +110,6 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], dpi: float
             raise
         raise GraphvizNotFound(str(err)) from err
     atomic_write(path, data)
-    return path
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """Write all of ``data`` to ``path`` or nothing: a temporary file in the same folder, then os.replace."""
-    path = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"cannot write {path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
     return path
 
 

@@ -1,5 +1,8 @@
 """Atomic file writes: a reader sees the old file or the new one, never half of either.
 
+Every file gradstep writes (pictures, HTML pages, model files, notebooks, benchmark results) goes
+through here, so ``nn``, ``optim``, the scripts and the benchmarks all share this one implementation.
+
 The bytes go to a temporary file in the same folder (so the final rename cannot cross file systems),
 are flushed to disk, and only then replace the target with ``os.replace``. If anything fails on the
 way, the temporary file is removed and the existing target is left exactly as it was.
@@ -13,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_path"]
+__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "atomic_path"]
 
 
 @contextlib.contextmanager
@@ -24,6 +27,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"cannot write {target}: the folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp" + target.suffix)
     os.close(fd)
     try:
@@ -54,3 +59,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` atomically; return the path."""
+    atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
