@@ -29,8 +29,8 @@ def backprop_order(root: Value, include_leaves: bool = False) -> list[Value]:
 
     ``root`` comes first, and every node comes after all the nodes that consume it, so its gradient
     is complete when it is reached (Kahn's algorithm on the reversed graph, first-in first-out, which
-    visits nodes roughly by their distance from the output). Leaves are left out unless
-    ``include_leaves`` (they have nothing to pass on).
+    visits nodes roughly by their distance from the output). It is the order :func:`backward` visits
+    the interior nodes in. Leaves are left out unless ``include_leaves`` (they have nothing to pass on).
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__}")
@@ -43,7 +43,7 @@ def backprop_order(root: Value, include_leaves: bool = False) -> list[Value]:
         for node in order:  # the list grows while we walk it
             if node._op is None:
                 continue
-            for parent in _parents(node):
+            for parent in _release_order(node):
                 count = parent._n
                 if count == 1:
                     parent._n = 0
@@ -103,6 +103,18 @@ def _reset(nodes: list[Value]) -> None:
         node._n = 0
 
 
+def _release_order(node: Value) -> tuple[Value, ...]:
+    """The order in which :func:`backward` counts a node's inputs down: a dot node's weight/input
+    pairs side by side (w₁, x₁, w₂, x₂, …, b), every other node its parents. Following it here
+    makes backprop_order() the very order in which backward() visits the nodes."""
+    if node._op is not DOT:
+        return _parents(node)
+    items = node._a
+    n = len(items) >> 1
+    paired = tuple(v for pair in zip(items[:n], items[n : n + n]) for v in pair)
+    return paired + items[n + n :]
+
+
 def _parents(node: Value) -> tuple[Value, ...]:
     op = node._op
     arity = op.arity
@@ -129,14 +141,13 @@ def backward(root: Value, grad: float = 1.0) -> None:
     found = _count_consumers(root, zero_grads=earlier)
     root.grad = grad
     ready = [root]
-    pop, push = ready.pop, ready.append
+    push = ready.append
     try:
-        # Kahn's pass 2 fused with the gradient pushes: a node is popped once all of its consumers
-        # have pushed into it (LIFO is as valid as backprop_order's FIFO, and cheaper). Each branch
-        # pushes one op's gradient and leaves its Value inputs in `a` (and `b`, or None) so the
-        # common tail can count them down; n-ary ops count their inputs down themselves.
-        while ready:
-            node = pop()
+        # Kahn's pass 2 fused with the gradient pushes: a node joins `ready` once all of its consumers
+        # have pushed into it, and the loop walks `ready` while it grows (first in, first out, like
+        # backprop_order). Each branch pushes one op's gradient and leaves its Value inputs in `a`
+        # (and `b`, or None) so the common tail can count them down; n-ary ops count down their own.
+        for node in ready:
             g = node.grad
             op = node._op
             a = node._a
