@@ -15,6 +15,7 @@ Nothing here recurses, so graph depth is limited only by memory.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -184,8 +185,8 @@ def backward(root: Value, grad: float = 1.0) -> None:
                 a.grad += g
             elif op is RELU:
                 b = None
-                if node.data > 0.0:
-                    a.grad += g
+                # 1·g or 0·g as the rule says (0·inf is nan, and the rule-driven paths agree on it)
+                a.grad += g if node.data > 0.0 else 0.0 * g
             elif op is TANH:
                 b = None
                 out = node.data
@@ -233,10 +234,9 @@ def backward(root: Value, grad: float = 1.0) -> None:
 def _seed(grad: Any) -> float:
     if isinstance(grad, Value):
         grad = grad.data
-    try:
-        return float(grad)
-    except (TypeError, ValueError):
-        raise TypeError(f"backward(grad=...) takes a real number, got {type(grad).__name__}") from None
+    if not isinstance(grad, numbers.Real) or isinstance(grad, bool):
+        raise TypeError(f"backward(grad=...) takes a real number, got {type(grad).__name__} {grad!r}")
+    return float(grad)
 
 
 def local_derivatives(node: Value, create_graph: bool = False) -> tuple[Any, ...]:

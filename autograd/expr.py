@@ -34,7 +34,8 @@ METHODS: dict[str, int] = {
     "abs": 0,
 }
 MAX_LENGTH = 500
-MAX_DEPTH = 40
+MAX_DEPTH = 40  # parentheses inside parentheses
+MAX_TREE_DEPTH = 120  # a + b + … + z nests one level per term, so the tree may go deeper than the brackets
 MAX_NODES = 400
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
@@ -73,7 +74,7 @@ class Expression:
                 f"(its variables: {', '.join(self.variables) or 'none'})"
             )
         leaves = {name: Value(float(values[name]), name) for name in self.variables}
-        builder = _Builder(leaves, labels)
+        builder = _Builder(leaves, labels, taken=set(self.variables))
         try:
             root = builder.build(self.tree)
         except (ValueError, ZeroDivisionError, OverflowError) as err:
@@ -81,7 +82,7 @@ class Expression:
         if not isinstance(root, Value):
             root = Value(root)
         if labels and (not root.label or root in builder.auto_labeled):
-            root.label = "out"
+            root.label = builder.fresh("out")
         return root, leaves
 
     def __call__(self, **values: float) -> Value:
@@ -96,8 +97,11 @@ def parse_expression(text: str) -> Expression:
         raise ExpressionError("the expression is empty; try something like '(a*b + c).tanh()'")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
-    if text.count("(") > MAX_DEPTH:
-        raise ExpressionError(f"the expression has more than {MAX_DEPTH} parentheses; the limit is {MAX_DEPTH}")
+    if _paren_depth(text) > MAX_DEPTH:
+        raise ExpressionError(f"the expression nests parentheses more than {MAX_DEPTH} deep; the limit is {MAX_DEPTH}")
+    hint = _typing_hint(text)
+    if hint:
+        raise ExpressionError(hint)
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
@@ -110,6 +114,35 @@ def parse_expression(text: str) -> Expression:
     return Expression(text.strip(), tuple(checker.variables), tree.body)
 
 
+def _paren_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    return deepest
+
+
+# Ways people write maths that Python reads differently, each with the fix.
+_TYPING_HINTS = [
+    (re.compile(r"[−–]"), "use the ASCII minus sign '-' instead of '−'"),
+    (re.compile(r"[×·]"), "use '*' for multiplication"),
+    (re.compile(r"[²³]"), "write powers with '**', e.g. x**2"),
+    (re.compile(r"\^"), "use '**' for powers ('^' is not a power in Python), e.g. x**2"),
+    (re.compile(r"(?<![\w.])\d+(?:\.\d*)?(?:[eE][-+]?\d+)?(?=[A-Za-z_(])(?![eE][-+]?\d)"),
+     "write the multiplication out, e.g. 2*x or 3*(x + 1)"),
+]
+
+
+def _typing_hint(text: str) -> str:
+    for pattern, hint in _TYPING_HINTS:
+        if pattern.search(text):
+            return f"not a valid expression: {hint}"
+    return ""
+
+
 class _Checker:
     def __init__(self) -> None:
         self.variables: list[str] = []
@@ -117,15 +150,15 @@ class _Checker:
 
     def check(self, node: ast.AST, depth: int) -> None:
         self.count += 1
-        if depth > MAX_DEPTH or self.count > MAX_NODES:
+        if depth > MAX_TREE_DEPTH or self.count > MAX_NODES:
             raise ExpressionError(
-                f"the expression is too large (limits: {MAX_DEPTH} levels of nesting, {MAX_NODES} parts)"
+                f"the expression is too large (limits: {MAX_TREE_DEPTH} levels of operations, {MAX_NODES} parts)"
             )
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise ExpressionError(f"{node.value!r} is not allowed; only numbers can be constants")
-            if isinstance(node.value, int) and abs(node.value) > 10**15:
-                raise ExpressionError(f"the number {node.value} is too large")
+            if isinstance(node.value, int) and abs(node.value) > 10**300 or not math.isfinite(float(node.value)):
+                raise ExpressionError(f"the number {_short(node.value)} is not a finite float64 number")
         elif isinstance(node, ast.Name):
             if not _NAME.match(node.id) or node.id in METHODS:
                 raise ExpressionError(f"{node.id!r} cannot be a variable name; use names like x, y, w1")
@@ -171,9 +204,14 @@ class _Checker:
         if len(extra) > METHODS[name]:
             raise ExpressionError(f"{name} takes {METHODS[name] or 'no'} extra argument(s), got {len(extra)}")
         for arg in extra:
-            if not _is_number(arg):
-                raise ExpressionError(f"the extra argument of {name} must be a plain number")
+            if not _is_number(arg) or not math.isfinite(_number(arg)):
+                raise ExpressionError(f"the extra argument of {name} must be a plain finite number")
         self.check(target, depth + 1)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 20 else text[:17] + "..."
 
 
 def _is_number(node: ast.AST) -> bool:
@@ -208,16 +246,25 @@ def _describe(node: ast.AST) -> str:
 
 
 class _Builder:
-    def __init__(self, leaves: dict[str, Value], labels: bool) -> None:
+    def __init__(self, leaves: dict[str, Value], labels: bool, taken: set[str]) -> None:
         self.leaves = leaves
         self.labels = labels
         self.counter = 0
         self.auto_labeled: list[Value] = []
+        self.taken = taken  # names a computed node must not get (the variables')
+
+    def fresh(self, name: str) -> str:
+        """``name``, or ``name_`` (``name__`` …) if a variable is called that."""
+        while name in self.taken:
+            name += "_"
+        return name
 
     def build(self, node: ast.AST) -> Any:
         value = self._build(node)
         if self.labels and isinstance(value, Value) and not value.label and value.parents:
             self.counter += 1
+            while f"n{self.counter}" in self.taken:
+                self.counter += 1
             value.label = f"n{self.counter}"
             self.auto_labeled.append(value)
         return value

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import numbers
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -64,20 +66,41 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
         raise TypeError(f"derivative() needs a function, got {type(f).__name__}")
 
     def df(x: Any) -> Any:
-        if isinstance(x, Value):
-            y = f(x)
+        # A derivative needs a graph even where the caller has switched recording off (the limit
+        # tables and gradcheck evaluate functions under no_grad()).
+        with enable_grad():
+            if isinstance(x, Value):
+                y = _output(f, f(x))
+                if not isinstance(y, Value):
+                    return Value(0.0)
+                return grad(y, [x], create_graph=True)[0]
+            leaf = Value(x, "x")
+            y = _output(f, f(leaf))
             if not isinstance(y, Value):
-                return Value(0.0)
-            return grad(y, [x], create_graph=True)[0]
-        leaf = Value(x, "x")
-        y = f(leaf)
-        if not isinstance(y, Value):
-            return 0.0
-        return grad(y, [leaf])[0]
+                return 0.0
+            return grad(y, [leaf])[0]
 
     df.__name__ = f"d_{getattr(f, '__name__', 'f')}"
     df.__doc__ = f"The derivative of {getattr(f, '__name__', 'f')} (made by autograd.derivative)."
     return df
+
+
+def _output(f: Callable[[Any], Any], y: Any) -> Any:
+    """What f returned, checked: a Value, or a plain number (a constant: derivative 0, with a warning)."""
+    if isinstance(y, Value):
+        return y
+    if isinstance(y, numbers.Real):
+        warnings.warn(
+            f"derivative(): {getattr(f, '__name__', 'f')} returned a plain number ({y!r}), not a Value, so "
+            "its derivative is taken as 0. If it used math.* functions, use the Value methods "
+            "(x.sin(), x.exp(), …) so the graph is recorded.",
+            stacklevel=3,
+        )
+        return y
+    raise TypeError(
+        f"derivative(): {getattr(f, '__name__', 'f')} must return a Value (or a number), "
+        f"but returned {type(y).__name__}"
+    )
 
 
 def is_grad_enabled() -> bool:

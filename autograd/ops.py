@@ -201,8 +201,13 @@ class _ValueMath:
     def cos(a: Any) -> Any:
         return a.cos()
 
+    # Where the float rule returns inf or nan instead of raising (a derivative that is infinite or
+    # undefined at this point), the Value rule returns the same number as a constant, so
+    # create_graph=True gives what backward() gives instead of an exception.
     @staticmethod
     def div(a: Any, b: Any) -> Any:
+        if b.data == 0.0:
+            return _FloatMath.div(_data(a), 0.0)
         return a / b
 
     @staticmethod
@@ -211,9 +216,9 @@ class _ValueMath:
 
     @staticmethod
     def power_slope(a: Any, n: Any) -> Any:
-        exponent = n.data if hasattr(n, "data") else n
-        if exponent == 0.0 and a.data == 0.0:
-            return 0.0  # as in the float rule; PyTorch does the same
+        exponent = _data(n)
+        if exponent == 0.0 or (a.data == 0.0 and exponent < 1.0):
+            return _FloatMath.power_slope(a.data, exponent)  # 0 for x⁰; inf (or 0·inf) at the pole
         return n * a ** (n - 1.0)
 
     # Piecewise-constant derivatives have derivative 0 (a.e.): they enter the graph as constants.
@@ -227,9 +232,13 @@ class _ValueMath:
 
     @staticmethod
     def times_log(out: Any, a: Any) -> Any:
-        if out.data == 0.0:
-            return 0.0
+        if out.data == 0.0 or a.data <= 0.0:
+            return _FloatMath.times_log(out.data, a.data)  # 0, or nan where ln a is undefined
         return out * a.log()
+
+
+def _data(x: Any) -> float:
+    return x.data if hasattr(x, "data") else x
 
 
 FLOAT_MATH = _FloatMath()
@@ -317,7 +326,7 @@ def _sigmoid(a: float) -> float:
 
 
 def _relu(a: float) -> float:
-    return a if a > 0.0 else 0.0
+    return a if a > 0.0 or a != a else 0.0  # nan stays nan (as in PyTorch), for detect_anomaly to see
 
 
 def _leaky_relu(a: float, slope: float) -> float:

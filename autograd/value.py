@@ -52,7 +52,12 @@ def _as_float(data: Any) -> float:
             "that is cut off from v's graph"
         )
     if isinstance(data, numbers.Real):  # int, float, bool, Fraction, numpy integer/floating
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(
+                f"Value({_short(data)}): the number is too large for a float64 (largest ≈ 1.8e308)"
+            ) from None
     size = getattr(data, "size", None)
     if size == 1 and hasattr(data, "item") and isinstance(data.item(), numbers.Real):
         return float(data.item())  # a one-element numpy array
@@ -276,7 +281,7 @@ class Value:
     def relu(self) -> Value:
         """max(0, x); its derivative at 0 is taken as 0 (PyTorch's convention)."""
         data = self.data
-        out = data if data > 0.0 else 0.0
+        out = data if data > 0.0 or data != data else 0.0  # as ops._relu: nan stays nan
         if _PLAIN:
             return _node(out, RELU, self, None)
         return _finish(RELU, out, self, None)

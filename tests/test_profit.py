@@ -119,10 +119,36 @@ def test_walk_converges_to_3() -> None:
         assert after.slope == -4 * after.x + 12 or after.slope == pytest.approx(-4 * after.x + 12)
 
 
-@pytest.mark.parametrize(("lr", "tol"), [(0.0, 1e-3), (-0.1, 1e-3), (0.1, 0.0), (math.nan, 1e-3)])
+@pytest.mark.parametrize(
+    ("lr", "tol"), [(0.0, 1e-3), (-0.1, 1e-3), (0.1, 0.0), (math.nan, 1e-3), (math.inf, 1e-3), (0.1, math.inf)]
+)
 def test_walk_rejects_bad_settings(lr: float, tol: float) -> None:
-    with pytest.raises(ValueError, match="must be > 0"):
+    with pytest.raises(ValueError, match="must be a finite number > 0"):
         walk(12.0, lr, tol)
+
+
+@pytest.mark.parametrize("x0", [math.inf, 1e151, -2e6])
+def test_walk_rejects_a_start_beyond_its_range(x0: float) -> None:
+    with pytest.raises(ValueError, match="starting point"):
+        walk(x0)
+
+
+@pytest.mark.parametrize(
+    ("args", "advice"),
+    [
+        (["--lr", "0.001"], "too small"),  # |x − 3| shrinks by 0.996 a step: 1000 steps are not enough
+        (["--lr", "0.6"], "too large"),  # the factor 1 − 4·lr = −1.4: |x − 3| grows
+        (["--lr", "0.5"], "bounces back and forth"),  # the factor is −1: x = 12, −6, 12, …
+        (["--tol", "1e-20"], "larger tolerance"),  # P′ near 3 is rounding noise of about 1e-15
+    ],
+)
+def test_gradstep_profit_says_why_it_did_not_converge(
+    capsys: pytest.CaptureFixture[str], args: list[str], advice: str
+) -> None:
+    assert main(["profit", *args]) == 1
+    out = capsys.readouterr().out
+    assert advice in " ".join(out.splitlines()[-2:])
+    assert max(len(line) for line in out.splitlines()) <= 100
 
 
 def _rows(out: str) -> list[tuple[int, float, float, float]]:
