@@ -25,7 +25,16 @@ so that mere curvature is not mistaken for a kink) and reports the row as **not 
 "non-differentiable point", even when autograd's conventional value happens to equal the central
 quotient (as for |x| at 0): the check fails, and the note says why, instead of a bare mismatch.
 Where f cannot be evaluated on one side (√x or log x at the edge of their domain), the row is not ok
-with a note that names the failing evaluation.
+with a note that names the failing evaluation. Where autograd's own answer is NaN, the note (and the
+limit table) names the local derivative that made it (:func:`nan_origin`).
+
+Large inputs
+------------
+``eps`` is absolute, as in PyTorch, so it suits inputs of size about 1. Floats near 1e10 are about
+2e-6 apart, so there x ± 1e-6 rounds to a different step. ``gradcheck`` divides by the step float64
+actually took, (x + eps) − (x − eps), whenever it differs from 2·eps; if the row still fails, its note
+says that eps is below float64 resolution there and suggests an eps that works (about eps·|x|).
+Printed tables keep every line within 100 columns, whatever the numbers.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .backward import backprop_order, propagate
 from .functional import grad, no_grad
 from .value import Value
 
@@ -56,6 +66,8 @@ __all__ = [
     "gradcheck_graph",
     "DEFAULT_HS",
     "NON_DIFFERENTIABLE",
+    "BELOW_RESOLUTION",
+    "nan_origin",
 ]
 
 #: The step sizes of :func:`limit_table`: 10⁻¹, 10⁻², …, 10⁻¹².
@@ -63,6 +75,17 @@ DEFAULT_HS: tuple[float, ...] = tuple(10.0**-k for k in range(1, 13))
 
 #: The note on a row whose left and right slopes differ.
 NON_DIFFERENTIABLE = "non-differentiable point"
+
+#: The note on a row whose step eps is too small to move the input in float64.
+BELOW_RESOLUTION = "eps is below float64 resolution"
+
+#: Every line of a printed table or report fits in this many columns, whatever the numbers.
+WIDTH = 100
+
+# The step x ± eps actually moves x by (x + eps) − (x − eps); when that differs from 2·eps by more
+# than this fraction (x is so large that eps is a few float64 spacings), the quotient divides by
+# the step taken instead.
+_STEP_TOLERANCE = 1e-4
 
 _EPSILON = 2.0**-52  # float64 machine epsilon, ε ≈ 2.2e-16
 # What evaluating f may raise at a shifted point: a domain error (log of a negative number), a
@@ -132,16 +155,88 @@ def _step(h: Any, name: str) -> float:
     return value
 
 
-def _autograd_derivative(f: Callable[[Any], Any], x: float) -> float:
-    """f'(x) by reverse mode, or NaN when f builds no graph (it returns a plain number or needs floats)."""
+_NO_GRAPH = (
+    "f built no graph (it returns a plain number, or takes floats only); "
+    "pass derivative= to compare with a formula of your own"
+)
+
+
+def _autograd_derivative(f: Callable[[Any], Any], x: float) -> tuple[float, str, str]:
+    """(f'(x) by reverse mode, the reference's name, why it is NaN when it is).
+
+    NaN either because f builds no graph (it returns a plain number or needs floats; reference "")
+    or because autograd's own answer is NaN (a local derivative undefined at x; reference "autograd").
+    """
     leaf = Value(x, "x")
     try:
         y = f(leaf)
     except TypeError:
-        return math.nan
+        return math.nan, "", _NO_GRAPH
     if not isinstance(y, Value):
-        return math.nan
-    return grad(y, [leaf])[0]
+        return math.nan, "", _NO_GRAPH
+    slope = grad(y, [leaf])[0]
+    if not math.isnan(slope):
+        return slope, "autograd", ""
+    origin = nan_origin(y, leaf)
+    why = f"autograd gives nan here: {origin}" if origin else "autograd gives nan here"
+    return slope, "autograd", why + "; pass derivative= to compare with a value of your own, or try another x"
+
+
+def nan_origin(output: Value, wrt: Value) -> str:
+    """Where autograd's NaN for ∂output/∂wrt comes from, in words ("" when it is not NaN).
+
+    Backprop multiplies local derivatives along every path from ``output`` to ``wrt``; the NaN starts
+    at the first step (in backprop order, on a path that reaches ``wrt``) whose contribution is NaN
+    while its upstream gradient was not: a local derivative undefined at the point (ln of a negative
+    number in ∂(x^y)/∂y), or an infinite one times a zero upstream gradient. Where gradients +inf and
+    −inf meet at a node, that node is named instead.
+    """
+    order = backprop_order(output, include_leaves=True)
+    reaches = {wrt}
+    for node in reversed(order):  # every node after its parents
+        if any(parent in reaches for parent in node.parents):
+            reaches.add(node)
+    found: list[str] = []
+
+    def on_step(node: Value, upstream: Any, parents: Any, locals_: Any, contributions: Any) -> None:
+        if found or node not in reaches:
+            return
+        if math.isnan(upstream):  # no NaN flowed in (that would have been found first): inf − inf here
+            found.append(f"the gradients reaching {_name(node, 0)} add up to inf − inf")
+            return
+        for i, (parent, local, part) in enumerate(zip(parents, locals_, contributions)):
+            if parent in reaches and math.isnan(part):
+                found.append(_describe_step(node, i, local, upstream))
+                return
+
+    try:
+        propagate(output, on_step=on_step)
+    except (ArithmeticError, ValueError):  # a rule that raises: no explanation rather than a new error
+        return ""
+    return found[0] if found else ""
+
+
+def _name(node: Value, position: int) -> str:
+    if node.label:
+        return node.label
+    if node.is_leaf:  # a constant: the formula shows the number itself
+        text = _g(node.data)
+        return f"({text})" if text.startswith("-") else text
+    return "uvwpqrst"[position % 8]
+
+
+def _describe_step(node: Value, i: int, local: float, upstream: float) -> str:
+    parents = node.parents
+    names = [_name(parent, k) for k, parent in enumerate(parents)]
+    rule, param = node.rule, node.param
+    assert rule is not None  # a node with parents has a rule
+    formula = f"∂({rule.expr_text(names, param)})/∂{names[i]} = {rule.deriv_text(i, names, param)}"
+    known = [(name, p) for name, p in zip(names, parents) if p.label or not p.is_leaf][:4]
+    at = ", ".join(f"{name} = {_g(p.data)}" for name, p in known)
+    where = f" at {at}" if at else ""
+    if math.isnan(local):
+        return f"the local derivative {formula} is nan{where}"
+    return f"the local derivative {formula} is {_g(local)}{where}, times an upstream gradient of {_g(upstream)}"
 
 
 # ---- the limit table --------------------------------------------------------------------------------
@@ -172,6 +267,8 @@ class LimitTable:
     variable: str = "x"
     #: How the header writes the derivative; default ``f'(x)`` (the command line shows ``∂f/∂y``).
     derivative_label: str = ""
+    #: Why the derivative is NaN and what to do about it (shown under the table); "" when it is known.
+    unknown: str = ""
 
     def __iter__(self) -> Iterator[LimitRow]:
         return iter(self.rows)
@@ -206,9 +303,12 @@ class LimitTable:
         fwd, cen = self._marked()
         v = self.variable
         lines = [
-            f"Limit table of {self.name} at {v} = {_g(self.x)}: difference quotients vs {self._versus()}",
-            f"  forward = (f({v}+h)−f({v}))/h,  central = (f({v}+h)−f({v}−h))/2h,  "
-            f"|error| = |quotient − {self._label()}|",
+            *_wrap(f"Limit table of {self.name} at {v} = {_g(self.x)}: difference quotients vs {self._versus()}"),
+            *_wrap(
+                f"  forward = (f({v}+h)−f({v}))/h,  central = (f({v}+h)−f({v}−h))/2h,  "
+                f"|error| = |quotient − {self._label()}|",
+                indent="    ",
+            ),
             f"{'h':>7}  {'forward':>17}  {'|error|':>8}  {'central':>17}  {'|error|':>8}",
         ]
         for row in self.rows:
@@ -218,7 +318,7 @@ class LimitTable:
                 f"{row.h:>7.0e}  {_num(row.forward, 17)}  {_err(row.forward_error)}  "
                 f"{_num(row.central, 17)}  {_err(row.central_error)}{mark}"
             )
-        lines.append(self._closing_line(self.best_forward, self.best_central))
+        lines.extend(_wrap(self._closing_line(self.best_forward, self.best_central)))
         return "\n".join(lines)
 
     def _headings(self) -> tuple[str, str]:
@@ -231,12 +331,14 @@ class LimitTable:
     def _versus(self) -> str:
         label = self._label()
         if math.isnan(self.derivative):
-            return f"{label} = unknown ({self.name} built no graph)"
+            # No reference means f built no graph; otherwise the reference's answer is NaN.
+            return f"{self.reference} {label} = nan" if self.reference else f"{label} = unknown"
         return f"{self.reference} {label} = {_g(self.derivative, 15)}"
 
     def _closing_line(self, fwd: LimitRow | None, cen: LimitRow | None) -> str:
         if math.isnan(self.derivative):
-            return "Best h unknown: no derivative to compare with (f built no graph; pass derivative=)."
+            why = self.unknown or ("autograd gives nan here" if self.reference else _NO_GRAPH)
+            return f"Best h unknown, no derivative to compare with: {why}."
         if fwd is None or cen is None:
             return f"Best h unknown: the derivative is {self.derivative} here, which no quotient reaches."
         if not self._converges(fwd, cen):
@@ -319,9 +421,10 @@ def limit_table(
     if not steps:
         raise ValueError("hs is empty; give at least one step size, e.g. hs=[1e-1, 1e-4, 1e-8]")
     if derivative is None:
-        exact, reference = _autograd_derivative(f, x), "autograd"
+        exact, reference, unknown = _autograd_derivative(f, x)
     else:
         exact, reference = _as_number(derivative, "derivative"), "given"
+        unknown = "the given derivative is nan" if math.isnan(exact) else ""
     at_x = _evaluate(f, x)
     rows = []
     for h in steps:
@@ -329,7 +432,8 @@ def limit_table(
         forward = (plus - at_x) / h
         central = (plus - minus) / (2.0 * h)
         rows.append(LimitRow(h, forward, central, exact, abs(forward - exact), abs(central - exact)))
-    return LimitTable(x, tuple(rows), exact, getattr(f, "__name__", "f").replace("<lambda>", "f"), reference)
+    name = getattr(f, "__name__", "f").replace("<lambda>", "f")
+    return LimitTable(x, tuple(rows), exact, name, reference, unknown=unknown)
 
 
 def _try_evaluate(f: Callable[[Any], Any], x: float) -> float:
@@ -357,7 +461,9 @@ class GradcheckRow:
         rel_error: abs_error / |numeric| (inf when numeric is 0 and they differ).
         ok: abs_error ≤ atol + rtol·|numeric|, and the derivative exists at the point.
         note: why a row is not ok beyond the numbers ("non-differentiable point: …", a cut
-            graph, an evaluation outside f's domain); "" otherwise.
+            graph, an evaluation outside f's domain, eps below float64 resolution); "" otherwise.
+        along: the input the central difference steps along (``"y"`` for ∂f/∂y and ∂²f/∂y∂x).
+        of: what is differenced: ``"f"``, or ``"∂f/∂x"`` for the second derivatives ∂²f/∂·∂x.
     """
 
     name: str
@@ -368,6 +474,8 @@ class GradcheckRow:
     rel_error: float
     ok: bool
     note: str = ""
+    along: str = ""
+    of: str = "f"
 
     @property
     def non_differentiable(self) -> bool:
@@ -377,7 +485,12 @@ class GradcheckRow:
     @property
     def unchecked(self) -> bool:
         """f could not be evaluated on both sides (x ± eps leaves its domain), so no central difference."""
-        return math.isnan(self.numeric)
+        return math.isnan(self.numeric) and not self.eps_too_small
+
+    @property
+    def eps_too_small(self) -> bool:
+        """x ± eps rounds to a different step in float64 and the check failed: eps must grow, not f be fixed."""
+        return BELOW_RESOLUTION in self.note
 
 
 @dataclass(frozen=True)
@@ -415,40 +528,61 @@ class GradcheckReport:
             if n == 1:
                 return f"PASS: the {self.what} derivative agrees with central differences."
             return f"PASS: all {n} {self.what} partial derivatives agree with central differences."
-        groups: dict[str, list[str]] = {"disagree": [], "kink": [], "unchecked": []}
+        groups: dict[str, list[GradcheckRow]] = {"disagree": [], "kink": [], "resolution": [], "unchecked": []}
         for row in self.failures:
-            kind = "kink" if row.non_differentiable else "unchecked" if row.unchecked else "disagree"
-            groups[kind].append(row.label)
+            if row.non_differentiable:
+                kind = "kink"
+            elif row.eps_too_small:
+                kind = "resolution"
+            else:
+                kind = "unchecked" if row.unchecked else "disagree"
+            groups[kind].append(row)
         parts = []
         for kind, what in (
             ("disagree", f"of {n} disagree with central differences"),
             ("kink", "at a non-differentiable point"),
-            ("unchecked", "could not be checked, f is undefined at x ± eps"),
+            ("resolution", "could not be checked, eps is below float64 resolution there, use a larger eps"),
         ):
             if groups[kind]:
-                parts.append(f"{len(groups[kind])} {what} ({', '.join(groups[kind])})")
+                parts.append(f"{len(groups[kind])} {what} ({', '.join(r.label for r in groups[kind])})")
+        if groups["unchecked"]:
+            # Name the input whose step left the domain, and what could not be evaluated there.
+            where: dict[str, list[str]] = {}
+            for row in groups["unchecked"]:
+                where.setdefault(f"{row.of} is undefined at {row.along or 'x'} ± eps", []).append(row.label)
+            places = "; ".join(f"{text} ({', '.join(labels)})" for text, labels in where.items())
+            parts.append(f"{len(groups['unchecked'])} could not be checked, {places}")
         return "FAIL: " + "; ".join(parts) + "."
 
     def __str__(self) -> str:
         at = ", ".join(f"{name} = {_g(v)}" for name, v in zip(self.names, self.point))
-        width = max([len("derivative")] + [len(r.label) for r in self.rows])
+        # The numbers take 68 columns; a label longer than the rest allows gets a line of its own.
+        widest = WIDTH - 68
+        width = max([len("derivative")] + [len(r.label) for r in self.rows if len(r.label) <= widest])
         lines = [
-            f"gradcheck ({self.what} derivatives): autograd vs central differences at {at}",
-            f"  f = {_g(self.value, 12)};  eps = {self.eps:g}, passes if |error| ≤ {self.atol:g} + "
-            f"{self.rtol:g}·|numeric|",
+            *_wrap(f"gradcheck ({self.what} derivatives): autograd vs central differences at {at}"),
+            *_wrap(
+                f"  f = {_g(self.value, 12)};  eps = {self.eps:g}, passes if |error| ≤ {self.atol:g} + "
+                f"{self.rtol:g}·|numeric|",
+                indent="    ",
+            ),
             f"  {'derivative':<{width}}  {'autograd':>17}  {'numeric':>17}  "
             f"{'abs error':>9}  {'rel error':>9}",
         ]
         for row in self.rows:
+            label = row.label
+            if len(label) > width:
+                lines.extend(_wrap(f"  {label}", indent="    "))
+                label = ""
             lines.append(
-                f"  {row.label:<{width}}  {_num(row.analytic, 17)}  {_num(row.numeric, 17)}  "
+                f"  {label:<{width}}  {_num(row.analytic, 17)}  {_num(row.numeric, 17)}  "
                 f"{_err(row.abs_error, 9)}  {_err(row.rel_error, 9)}  {'ok' if row.ok else 'FAIL'}"
             )
             if row.note:
-                indent = " " * (width + 4)
+                indent = " " * min(width + 4, 24)
                 note = f"↳ {row.note}"
                 lines.extend(textwrap.wrap(note, 88, initial_indent=indent, subsequent_indent=indent + "  "))
-        lines.append(self.verdict())
+        lines.extend(_wrap(self.verdict()))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -505,7 +639,8 @@ def gradcheck(
 
     For input i the numeric derivative is (f(…, xᵢ+eps, …) − f(…, xᵢ−eps, …)) / 2·eps; the row is ok
     when |analytic − numeric| ≤ atol + rtol·|numeric| and f is differentiable there (see the module
-    docstring for kinks).
+    docstring for kinks). When xᵢ is so large that xᵢ ± eps rounds, the quotient divides by the step
+    float64 actually took, and a row that still fails says so (see "Large inputs" above).
 
     >>> report = gradcheck(lambda a, b: a * b + a.sin(), [2.0, -3.0])
     >>> report.ok
@@ -631,23 +766,39 @@ def _grads_at(make: GraphMaker, point: Sequence[float]) -> list[float]:
     return grad(out, list(leaves))
 
 
-def _shifted(point: Sequence[float], j: int, delta: float) -> list[float]:
+def _shifted(point: Sequence[float], j: int, delta: float) -> tuple[list[float], float]:
+    """The point moved by delta along j, and how far float64 really moved it (0 when x + delta == x)."""
     moved = list(point)
     moved[j] += delta
-    return moved
+    return moved, moved[j] - point[j]
 
 
-def _samples(
-    fn: Callable[[Sequence[float]], Any], point: Sequence[float], j: int, eps: float
-) -> tuple[dict[int, Any], dict[int, str]]:
-    """fn at point + k·eps·e_j for k = −2, −1, 1, 2; failed evaluations are recorded, not raised."""
-    values, errors = {}, {}
+@dataclass
+class _Stencil:
+    """f (or a first derivative) at x + k·eps along one input, k = −2, −1, 1, 2.
+
+    ``steps[k]`` is the offset float64 actually took, (x + k·eps) − x, which differs from k·eps once
+    eps is near the spacing of floats at x. Failed evaluations are in ``errors``, not raised.
+    """
+
+    values: dict[int, Any]
+    errors: dict[int, str]
+    steps: dict[int, float]
+
+    def taken(self, k: int = 1) -> float:
+        """The width of the central stencil ±k: (x + k·eps) − (x − k·eps), as float64 took it."""
+        return self.steps[k] - self.steps[-k]
+
+
+def _samples(fn: Callable[[Sequence[float]], Any], point: Sequence[float], j: int, eps: float) -> _Stencil:
+    values, errors, steps = {}, {}, {}
     for k in (-2, -1, 1, 2):
+        moved, steps[k] = _shifted(point, j, k * eps)
         try:
-            values[k] = fn(_shifted(point, j, k * eps))
+            values[k] = fn(moved)
         except _EVAL_ERRORS as err:
             errors[k] = str(err) or type(err).__name__
-    return values, errors
+    return _Stencil(values, errors, steps)
 
 
 def _first_order(
@@ -662,10 +813,12 @@ def _first_order(
     centre = _value_at(make, point)
     rows = []
     for j, name in enumerate(names):
-        samples, errors = _samples(lambda p: _value_at(make, p), point, j, eps)
+        stencil = _samples(lambda p: _value_at(make, p), point, j, eps)
         notes = ["f returned a plain number, so autograd sees no graph"] if constant else []
+        why_nan = "" if constant or not math.isnan(analytic[j]) else nan_origin(out, leaves[j])
         rows.append(
-            _row(name, f"∂f/∂{name}", analytic[j], centre, samples, errors, eps, atol, rtol, notes, names[j])
+            _row(name, f"∂f/∂{name}", analytic[j], centre, stencil, eps, atol, rtol, notes, name, point[j],
+                 why_nan=why_nan)
         )
     return GradcheckReport(tuple(rows), names, point, value, 1, eps, atol, rtol)
 
@@ -676,6 +829,7 @@ def _second_order(
     out, leaves = make(point)
     value = _output(out)
     n = len(point)
+    firsts: list[Any] = []
     if isinstance(out, Value):
         firsts = grad(out, list(leaves), create_graph=True)
         hessian = [grad(g, list(leaves)) for g in firsts]
@@ -684,13 +838,16 @@ def _second_order(
     centre = _grads_at(make, point)  # as the stencil's other points are computed
     rows_by_pair: dict[tuple[int, int], GradcheckRow] = {}
     for j in range(n):
-        samples, errors = _samples(lambda p: _grads_at(make, p), point, j, eps)
+        stencil = _samples(lambda p: _grads_at(make, p), point, j, eps)
         for i in range(n):
-            by_k = {k: grads[i] for k, grads in samples.items()}
+            by_k = _Stencil({k: grads[i] for k, grads in stencil.values.items()}, stencil.errors, stencil.steps)
             label = f"∂²f/∂{names[i]}²" if i == j else f"∂²f/∂{names[j]}∂{names[i]}"
+            why_nan = ""
+            if math.isnan(hessian[i][j]) and isinstance(firsts[i] if firsts else None, Value):
+                why_nan = nan_origin(firsts[i], leaves[j])
             rows_by_pair[i, j] = _row(
-                f"{names[i]},{names[j]}", label, hessian[i][j], centre[i], by_k, errors, eps, atol, rtol, [],
-                names[j], of=f"∂f/∂{names[i]}",
+                f"{names[i]},{names[j]}", label, hessian[i][j], centre[i], by_k, eps, atol, rtol, [],
+                names[j], point[j], of=f"∂f/∂{names[i]}", why_nan=why_nan,
             )
     rows = tuple(rows_by_pair[i, j] for i in range(n) for j in range(n))
     return GradcheckReport(rows, names, point, value, 2, eps, atol, rtol)
@@ -701,18 +858,29 @@ def _row(
     label: str,
     analytic: float,
     centre: float,
-    samples: dict[int, float],
-    errors: dict[int, str],
+    stencil: _Stencil,
     eps: float,
     atol: float,
     rtol: float,
     notes: list[str],
     var: str,
+    x: float,
     of: str = "f",
+    why_nan: str = "",
 ) -> GradcheckRow:
-    """Compare one analytic partial with the central difference of ``of`` along ``var``."""
+    """Compare one analytic partial with the central difference of ``of`` along ``var`` (at ``var = x``)."""
+    samples, errors = stencil.values, stencil.errors
+    coarse = False  # float64 could not move x by ±eps: the step taken is used, and may be too coarse
     if 1 in samples and -1 in samples:
-        numeric = (samples[1] - samples[-1]) / (2.0 * eps)
+        step = 2.0 * eps
+        if abs(stencil.taken() - step) > _STEP_TOLERANCE * step:
+            step, coarse = stencil.taken(), True
+        numeric = (samples[1] - samples[-1]) / step if step > 0.0 else math.nan
+        if math.isnan(numeric) and step > 0.0:  # evaluated, but to nan (or inf − inf): say so
+            notes.append(
+                f"no central difference: {of} is {_g(samples[-1])} at {var} − eps and {_g(samples[1])} "
+                f"at {var} + eps"
+            )
     else:
         numeric = math.nan
         side = f"{var} + eps" if 1 in errors else f"{var} − eps"
@@ -723,37 +891,63 @@ def _row(
     else:
         rel_error = abs_error / abs(numeric) if numeric != 0.0 else math.inf
     agrees = abs_error <= atol + rtol * abs(numeric)  # False for NaN and inf
-    kink = _kink(centre, samples, eps, atol, rtol)
+    kink = _kink(centre, stencil, eps, atol, rtol)
     if kink:
         notes.insert(0, kink)
+    elif coarse and not agrees:
+        notes.insert(0, _resolution_note(var, x, eps, stencil.taken()))
     elif not agrees and analytic == 0.0 and math.isfinite(numeric) and not notes:
         notes.append(
             f"autograd sees no dependence on {var}: is the graph cut (Value(v.data), float(v), math.*)?"
         )
-    if not math.isfinite(analytic) and not kink:
+    if math.isnan(analytic) and not kink:
+        notes.append(f"autograd gives nan: {why_nan}" if why_nan else "autograd gives nan")
+    elif not math.isfinite(analytic) and not kink:
         notes.append(f"autograd gives {analytic}")
     ok = agrees and not kink
-    return GradcheckRow(name, label, analytic, numeric, abs_error, rel_error, ok, "; ".join(notes))
+    return GradcheckRow(name, label, analytic, numeric, abs_error, rel_error, ok, "; ".join(notes), var, of)
 
 
-def _kink(centre: float, samples: dict[int, float], eps: float, atol: float, rtol: float) -> str:
+def _resolution_note(var: str, x: float, eps: float, taken: float) -> str:
+    """Why a row failed when x ± eps rounded, and an eps that works: the same step relative to |x|.
+
+    eps is absolute (PyTorch's convention), so it suits inputs of size about 1. The suggestion scales
+    it by |x| and rounds up to a power of ten, which keeps a relative step of eps at any size.
+    """
+    power = math.ceil(math.log10(eps) + math.log10(max(1.0, abs(x))))  # no overflow for huge eps·|x|
+    suggested = 10.0 ** min(power, 308)
+    return (
+        f"{BELOW_RESOLUTION} at {var} = {_g(x)}: {var} ± eps is a step of {_g(taken, 3)}, not {_g(2 * eps, 3)}"
+        f" (floats there are {_g(math.ulp(x), 3)} apart); use eps ≥ {suggested:g}, about eps·|{var}|"
+    )
+
+
+def _kink(centre: float, stencil: _Stencil, eps: float, atol: float, rtol: float) -> str:
     """The note for a non-differentiable point, or "" when the slopes left and right agree.
 
-    The jump between the right and left quotients is J(h) = (f(x+h) − 2f(x) + f(x−h))/h. For a smooth f
-    it is f''(x)·h + O(h³), which a steep but smooth f can make large; at a kink it tends to the jump
-    in slope. Richardson extrapolation, 2·J(eps) − J(2·eps), removes the f''·h term and keeps the
-    jump, so curvature is never mistaken for a kink.
+    The jump between the right and left quotients at half-width s is J(s) = right − left, where right
+    = (f(x+s) − f(x))/s and left = (f(x) − f(x−s))/s. For a smooth f it is f''(x)·s + O(s³), which a
+    steep but smooth f can make large; at a kink it tends to the jump in slope. Richardson
+    extrapolation from s₁ ≈ eps and s₂ ≈ 2·eps, (s₂·J(s₁) − s₁·J(s₂))/(s₂ − s₁) (that is 2·J(eps) −
+    J(2·eps) when float64 takes the steps exactly), removes the f''·s term and keeps the jump, so
+    curvature is never mistaken for a kink. The offsets float64 actually took are used throughout.
     """
+    samples, d = stencil.values, stencil.steps
     if not all(k in samples for k in (-2, -1, 1, 2)) or not math.isfinite(centre):
         return ""
-    right, left = (samples[1] - centre) / eps, (centre - samples[-1]) / eps
+    if not all(d[k] != 0.0 for k in (-2, -1, 1, 2)):
+        return ""  # x did not move: no slope to measure
+    right, left = (samples[1] - centre) / d[1], (centre - samples[-1]) / -d[-1]
     jump_1 = right - left
-    jump_2 = (samples[2] - centre) / (2 * eps) - (centre - samples[-2]) / (2 * eps)
-    jump = 2.0 * jump_1 - jump_2
+    jump_2 = (samples[2] - centre) / d[2] - (centre - samples[-2]) / -d[-2]
+    s_1, s_2 = (d[1] - d[-1]) / 2.0, (d[2] - d[-2]) / 2.0
+    if s_2 <= s_1:
+        return ""
+    jump = (s_2 * jump_1 - s_1 * jump_2) / (s_2 - s_1)
     # The extrapolation weighs five evaluations by 2, 2, −3, −½, −½ (over eps); each carries a
     # rounding error of a few ε·|f|, so smaller jumps are indistinguishable from noise.
     scale = max(abs(centre), *(abs(v) for v in samples.values()))
-    noise = 100.0 * _EPSILON * scale / eps
+    noise = 100.0 * _EPSILON * scale / min(s_1, eps)
     if not math.isfinite(jump) or abs(jump) <= max(atol + rtol * max(abs(left), abs(right)), noise):
         return ""
     return f"{NON_DIFFERENTIABLE}: slope {_g(left, 6)} from the left, {_g(right, 6)} from the right"
@@ -770,8 +964,26 @@ def _g(x: float, digits: int = 6) -> str:
 
 
 def _num(x: float, width: int) -> str:
-    text = "—" if math.isnan(x) else f"{x:.12g}"
+    """x right-aligned in ``width`` columns with up to 12 significant digits, fewer when that is too wide
+    (-1.04429393795e+174 becomes -1.044293938e+174); ``width=0`` means no limit (HTML)."""
+    if math.isnan(x):
+        return f"{'—':>{width}}"
+    text = f"{x:.12g}"
+    digits = 11
+    while width and len(text) > width and digits > 1:
+        text = f"{x:.{digits}g}"
+        digits -= 1
     return f"{text:>{width}}"
+
+
+def _wrap(line: str, width: int = WIDTH, indent: str = "  ") -> list[str]:
+    """A line of free text folded to ``width`` columns, continuation lines indented."""
+    if len(line) <= width:
+        return [line]
+    lead = line[: len(line) - len(line.lstrip())]
+    return textwrap.wrap(
+        line, width, initial_indent="", subsequent_indent=lead + indent, break_on_hyphens=False
+    ) or [line]
 
 
 def _err(x: float, width: int = 8) -> str:

@@ -217,8 +217,11 @@ class _ValueMath:
     @staticmethod
     def power_slope(a: Any, n: Any) -> Any:
         exponent = _data(n)
-        if exponent == 0.0 or (a.data == 0.0 and exponent < 1.0):
-            return _FloatMath.power_slope(a.data, exponent)  # 0 for x⁰; inf (or 0·inf) at the pole
+        constant_exponent = not hasattr(n, "data")
+        if (constant_exponent and exponent == 0.0) or (a.data == 0.0 and exponent < 1.0):
+            # x⁰ with a constant 0 is constant; at a = 0 with n < 1 the slope is inf (or 0·inf): the
+            # float rule's number. A Value exponent at 0 keeps its graph: ∂²(xʸ)/∂y∂x = 1/x there.
+            return _FloatMath.power_slope(a.data, exponent)
         return n * a ** (n - 1.0)
 
     # Piecewise-constant derivatives have derivative 0 (a.e.): they enter the graph as constants.

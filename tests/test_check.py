@@ -11,7 +11,7 @@ import math
 import pytest
 import sympy as sp
 
-from autograd import Value, backprop_order, dot, ops, sum_of
+from autograd import Value, backprop_order, derivative, dot, grad, ops, sum_of
 from autograd.check import (
     DEFAULT_HS,
     NON_DIFFERENTIABLE,
@@ -429,3 +429,117 @@ def test_limit_table_at_an_infinite_derivative() -> None:
     assert row.forward == pytest.approx(1 / math.sqrt(1e-2))  # √h / h
     assert math.isnan(row.central)  # √(−h) is undefined
     assert "derivative is inf" in str(table).splitlines()[-1]
+
+
+# ---- derivative() under the checks' no_grad ----------------------------------------------------------
+# P'(x) = −4x + 12 is a straight line of slope P'' = −4, by hand.
+def test_the_slope_of_derivative_profit_is_minus_4() -> None:
+    d_profit = derivative(profit)
+    assert central_difference(d_profit, 3.0) == pytest.approx(-4.0, abs=roundoff(12.0, 1e-6))
+    assert forward_difference(d_profit, 3.0, 1e-3) == pytest.approx(-4.0, abs=roundoff(12.0, 1e-3))
+    table = limit_table(d_profit, 3.0, hs=[1e-1, 1e-4])
+    assert table.derivative == -4.0
+    assert [row.central for row in table] == pytest.approx([-4.0, -4.0], abs=roundoff(12.0, 1e-4))
+    (row,) = gradcheck(d_profit, [3.0]).rows
+    assert row.analytic == -4.0 and row.numeric == pytest.approx(-4.0, abs=1e-8) and row.ok
+
+
+# ---- where autograd gives NaN --------------------------------------------------------------------------
+def test_limit_table_says_autograd_gives_nan_and_which_local_derivative_made_it() -> None:
+    # ∂(b^y)/∂y = b^y·ln b, and ln(−2) is undefined: autograd's NaN is the honest answer.
+    table = limit_table(lambda y: Value(-2.0) ** y, 2.0, hs=[1e-2])
+    assert math.isnan(table.derivative)
+    text = str(table)
+    assert "built no graph" not in text
+    assert "autograd gives nan here" in text and "ln" in text and "is nan" in text
+    assert "f'(x) = nan" in text.splitlines()[0]
+    assert max(len(line) for line in text.splitlines()) <= 100, text
+
+
+def test_limit_table_of_a_function_without_graph_still_says_so() -> None:
+    text = str(limit_table(math.exp, 1.0, hs=[1e-2]))
+    assert "built no graph" in text and "derivative=" in text and "autograd gives nan" not in text
+
+
+def test_gradcheck_note_names_the_local_derivative_that_is_nan() -> None:
+    report = gradcheck(lambda x, y: x**y, [Value(-2.0, "x"), Value(2.0, "y")], raise_on_failure=False)
+    row_x, row_y = report.rows
+    assert row_x.ok and row_x.analytic == pytest.approx(2 * -2.0)  # y·x^(y−1), by hand
+    assert math.isnan(row_y.analytic) and not row_y.ok
+    assert "autograd gives nan" in row_y.note and "x^y·ln x" in row_y.note and "x = -2" in row_y.note
+
+
+def test_nan_from_inf_times_zero_is_explained() -> None:
+    # d/dt √t at 0 is inf; times the upstream 0·… it becomes nan.
+    report = gradcheck(lambda t: t.sqrt() * 0.0, [0.0], raise_on_failure=False)
+    (row,) = report.rows
+    assert math.isnan(row.analytic)
+    assert "inf" in row.note and "upstream gradient of 0" in row.note
+
+
+# ---- the verdict names the variable that was stepped ---------------------------------------------------
+def test_verdict_names_the_variable_whose_step_leaves_the_domain() -> None:
+    report = gradcheck(lambda x, y: x * y.sqrt(), [Value(3.0, "x"), Value(0.0, "y")], raise_on_failure=False)
+    assert report.rows[0].ok and report.rows[1].unchecked
+    verdict = report.verdict()
+    assert "y ± eps" in verdict and "x ± eps" not in verdict and "(∂f/∂y)" in verdict
+    second = gradgradcheck(lambda x, y: x * y.sqrt(), [Value(3.0, "x"), Value(1e-7, "y")], raise_on_failure=False)
+    assert "y ± eps" in second.verdict() and "x ± eps" not in second.verdict()
+
+
+# ---- eps below float64 resolution -----------------------------------------------------------------------
+def test_gradcheck_uses_the_step_actually_taken_when_x_plus_eps_rounds() -> None:
+    x = 1e10  # float64 spacing here is 2⁻¹⁹ ≈ 1.9e-6 > eps: x ± 1e-6 rounds to x ± 2⁻¹⁹
+    assert (x + 1e-6) - (x - 1e-6) != 2e-6
+    # f(x) = 3(x − 1e10) is computed exactly at the rounded points, so the quotient over the step
+    # taken is exactly 3; over the nominal 2·eps it would be 3·2⁻¹⁸/2e-6 ≈ 5.7.
+    (row,) = gradcheck(lambda t: (t - 1e10) * 3.0, [x]).rows
+    assert row.ok and row.numeric == 3.0
+    (row,) = gradgradcheck(lambda t: (t - 1e10) * (t - 1e10), [x]).rows  # f'' = 2
+    assert row.ok and row.numeric == 2.0
+
+
+@pytest.mark.parametrize("x", [1e10, -1e10, 1e30])
+def test_eps_below_resolution_is_named_with_a_step_that_works(x: float) -> None:
+    report = gradcheck(lambda t: t * t, [x], raise_on_failure=False)
+    (row,) = report.rows
+    assert not row.ok and row.eps_too_small and not row.non_differentiable
+    assert "below float64 resolution" in row.note and "use eps ≥" in row.note
+    assert "disagree" not in report.verdict() and "resolution" in report.verdict()
+    suggested = float(row.note.split("use eps ≥ ")[1].split()[0].rstrip(",;:)"))
+    assert suggested > 1e-6
+    (fixed,) = gradcheck(lambda t: t * t, [x], eps=suggested).rows  # raises if it still fails
+    assert fixed.numeric == pytest.approx(2 * x, rel=1e-9)
+
+
+# ---- output width for any values --------------------------------------------------------------------------
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_limit_table_with_huge_values_stays_aligned_and_narrow(sign: float) -> None:
+    table = limit_table(lambda t: t.exp() * t.exp() * sign, 200.0)
+    lines = str(table).splitlines()
+    assert max(len(line) for line in lines) <= 100, "\n".join(lines)
+    heading = next(line for line in lines if line.lstrip().startswith("h "))
+    data = [line.split("  ◀")[0] for line in lines if line.lstrip().startswith("1e-")]
+    assert len(data) == len(DEFAULT_HS)
+    assert {len(line) for line in data} == {len(heading)}, "\n".join(lines)
+    report = gradcheck(lambda t: t.exp() * t.exp() * sign, [200.0], raise_on_failure=False)
+    assert max(len(line) for line in str(report).splitlines()) <= 100, str(report)
+
+
+# ---- a known engine bug (autograd/ops.py, not this module) ----------------------------------------------
+def test_gradgradcheck_of_x_to_the_y_at_y_0() -> None:
+    # ∂²(x^y)/∂y∂x = x^(y−1) + y·x^(y−1)·ln x, by hand: 1/x at y = 0.
+    x, y = Value(2.0, "x"), Value(0.0, "y")
+    dfdx = grad(x**y, [x], create_graph=True)[0]
+    assert grad(dfdx, [y])[0] == pytest.approx(0.5)
+    assert gradgradcheck(lambda a, b: a**b, [x, y]).ok
+
+
+def test_a_row_whose_stencil_evaluates_to_nan_says_so() -> None:
+    # f(x) = x·inf is −inf left of 0 and +inf right of it (nan at 0): inf − (−inf) over 2·eps is inf,
+    # but at x = 1 both sides are +inf and inf − inf is nan: there is no central difference.
+    report = gradcheck(lambda t: t * math.inf, [1.0], raise_on_failure=False)
+    (row,) = report.rows
+    assert math.isnan(row.numeric) and row.unchecked and not row.ok
+    assert "no central difference" in row.note and "inf at x0 − eps" in row.note
+    assert "x0 ± eps" in report.verdict()

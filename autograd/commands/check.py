@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from ..check import LimitTable, gradcheck_graph, limit_table
+from ..check import WIDTH, LimitTable, gradcheck_graph, limit_table, nan_origin
 from ..expr import Expression, ExpressionError, parse_assignments, parse_expression, parse_number
 from ..functional import grad
 from ..value import Value
@@ -47,7 +48,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                 '. An expression that starts with "-" looks like an option: put -- before it '
                 '(gradstep check --at x=1 -- "-x**2") or start it with a space (" -x**2")'
             )
-        refuse(message)
+        # argparse prints "PROG: error: MESSAGE" on one line: fold the message to fit beside the prefix.
+        prefix = " " * len(f"{parser.prog}: error: ")
+        refuse(textwrap.fill(message, WIDTH, initial_indent=prefix, subsequent_indent="  ")[len(prefix):])
 
     parser.error = error  # type: ignore[method-assign]
 
@@ -55,6 +58,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
+    except BrokenPipeError:
+        raise  # the reader of stdout went away (| head): the command line's main ends quietly
     except ExpressionError as err:
         _refuse(str(err))
         return 2
@@ -94,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
     partials = grad(root, [leaves[name] for name in names])
 
     at = ", ".join(f"{name} = {_show(values[name])}" for name in names)
-    print(f"f({', '.join(names)}) = {expr.text}    at {at}")
+    _print_wrapped(f"f({', '.join(names)}) = {expr.text}    at {at}")
     print(f"f = {_show(root.data)}")
     print()
     print("Partial derivatives by autograd (reverse mode):")
@@ -103,7 +108,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  ∂f/∂{name:<{width}} = {_show(slope)}")
     for name, slope in zip(names, partials):
         print()
-        print(_limit_table(expr, values, name, slope, hs))
+        why = _why_nan(root, leaves[name], name) if slope != slope else ""
+        print(_limit_table(expr, values, name, slope, hs, why))
 
     def make(p: Sequence[float]) -> tuple[Value, list[Value]]:
         out, built = expr.build(dict(zip(names, p)), labels=False)
@@ -118,8 +124,26 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if all(report.ok for report in reports) else 1
 
 
+def _why_nan(root: Value, leaf: Value, name: str) -> str:
+    """What the limit table says when autograd's ∂f/∂name is NaN: where it comes from, what to try."""
+    origin = nan_origin(root, leaf)
+    return (
+        f"autograd gives nan here{': ' + origin if origin else ''}. The derivative in {name} may not "
+        "exist at this point: try another point with --at"
+    )
+
+
+def _print_wrapped(line: str) -> None:
+    print("\n".join(textwrap.wrap(line, WIDTH, subsequent_indent="    ", break_on_hyphens=False) or [line]))
+
+
 def _limit_table(
-    expr: Expression, values: dict[str, float], name: str, slope: float, hs: list[float] | None
+    expr: Expression,
+    values: dict[str, float],
+    name: str,
+    slope: float,
+    hs: list[float] | None,
+    why_nan: str = "",
 ) -> str:
     """The limit table along one variable, the others held at their values."""
 
@@ -131,10 +155,10 @@ def _limit_table(
     along.__name__ = "f"
     table: LimitTable = limit_table(along, values[name], hs, derivative=slope)
     label = f"∂f/∂{name}" if len(values) > 1 else f"f'({name})"
-    table = LimitTable(table.x, table.rows, table.derivative, "f", "autograd", name, label)
+    table = LimitTable(table.x, table.rows, table.derivative, "f", "autograd", name, label, why_nan)
     fixed = [f"{other} = {_show(v)}" for other, v in values.items() if other != name]
-    text = str(table)
-    return text + (f"\n(other variables held at {', '.join(fixed)})" if fixed else "")
+    held = f"(other variables held at {', '.join(fixed)})"
+    return str(table) + ("\n" + "\n".join(textwrap.wrap(held, WIDTH, subsequent_indent=" ")) if fixed else "")
 
 
 def _show(x: float) -> str:
