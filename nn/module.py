@@ -14,12 +14,16 @@ reproducible.
 
 Saving never uses pickle: ``save(path)`` writes JSON (architecture, format version, the numbers and a
 SHA-256 checksum of all of it), atomically; ``Module.load(path)`` rebuilds the model or raises
-``ValueError`` naming the file and what is wrong with it.
+``ValueError`` naming the file and what is wrong with it. A file names its class by module and
+qualified name (``"nn.module.MLP"``, ``"__main__.Poly"``), so a notebook's own ``class MLP(Module)``
+never stands in for gradstep's. Loading imports nothing: a custom class must be defined (or
+imported) before its file is loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import math
 import numbers
@@ -41,10 +45,18 @@ __all__ = [
     "make_rng",
     "FORMAT",
     "FORMAT_VERSION",
+    "MAX_PARAMETERS",
+    "class_key",
 ]
 
 FORMAT = "gradstep-model"
 FORMAT_VERSION = 1
+
+#: ``load`` refuses files whose architecture has more parameters than this. Every parameter is a
+#: Python object (roughly 100 bytes with its float), so 10 million of them take over a gigabyte and
+#: many seconds to build: far beyond what a scalar engine can train, and a likely sign of a damaged or
+#: hostile file. (The largest model in the course has a few hundred.)
+MAX_PARAMETERS = 10_000_000
 
 #: The activation functions a neuron can apply to its weighted sum ("linear" applies none).
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -55,6 +67,10 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
 }
 
 M = TypeVar("M", bound="Module")
+
+#: nn's own classes by short name (filled in below their definitions). Files written before
+#: class names were qualified say just "MLP"; such names can only mean these.
+_BUILTINS: dict[str, type[Module]] = {}
 
 
 class Parameter(Value):
@@ -119,15 +135,32 @@ class Module:
     :class:`Parameter`, a sub-``Module``, or a list/tuple of either. Names join the attribute names
     and list indices with dots, e.g. ``"layers.0.neurons.3.w.1"``.
 
-    Subclasses that want ``save``/``load`` define :meth:`config` (the constructor arguments, JSON-able)
-    and accept them back as keyword arguments.
+    Saving a custom module (the contract ``save``/``load`` rely on):
+
+    * :meth:`config` returns a JSON-able dict of *keyword arguments* such that
+      ``type(self)(**self.config())`` builds the same architecture (the same parameter names).
+    * ``load`` calls the constructor with exactly those keywords, plus ``rng=0`` if the constructor
+      has a parameter named ``rng`` (the initial values are overwritten by the saved ones anyway; a
+      fixed seed just keeps the build deterministic). Then it loads the numbers with
+      :meth:`load_state_dict`, which insists the names match.
+    * Optionally, the class method :meth:`count_parameters` computes the parameter count from a
+      config, so that ``load`` can refuse an oversized or inconsistent file before building anything.
+    * The class must exist, under the same module and qualified name, when the file is loaded.
+
+    >>> class Poly(Module):
+    ...     def __init__(self, degree=2):
+    ...         self.degree = degree
+    ...         self.c = [Parameter(0.0) for _ in range(degree + 1)]
+    ...     def config(self):
+    ...         return {"degree": self.degree}
     """
 
+    #: Every subclass by ``"module.QualifiedName"``; ``load`` looks the file's "class" up here.
     _registry: ClassVar[dict[str, type[Module]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        Module._registry[cls.__name__] = cls
+        Module._registry[class_key(cls)] = cls
 
     def __call__(self, x: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __call__")
@@ -181,16 +214,17 @@ class Module:
         for name, p in mine.items():
             if name not in state:
                 continue
-            value = state[name]
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-                raise ValueError(f"{owner}: parameter {name!r} must be a finite real number, got {value!r}")
-            updates.append((p, float(value)))
+            updates.append((p, _finite_float(owner, name, state[name])))
         for p, value in updates:  # only after every value passed the checks above
             p.data = value
 
     # ---- saving -------------------------------------------------------------------------------------
     def config(self) -> dict[str, Any]:
-        """The constructor arguments that rebuild this architecture (JSON-able)."""
+        """The constructor's keyword arguments that rebuild this architecture (a JSON-able dict).
+
+        ``type(self)(**self.config())`` must build a module with the same parameter names; ``load``
+        relies on it (see the class docstring).
+        """
         raise TypeError(
             f"{type(self).__name__} cannot be saved: define config() returning its constructor arguments "
             "as a JSON-able dict, so that load() can rebuild it"
@@ -210,7 +244,7 @@ class Module:
         body = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
-            "class": type(self).__name__,
+            "class": class_key(type(self)),
             "config": self.config(),
             "parameters": self.state_dict(),
         }
@@ -218,39 +252,130 @@ class Module:
         atomic_write_text(path, json.dumps(document, indent=1, allow_nan=False) + "\n")
 
     @classmethod
+    def count_parameters(cls, config: Mapping[str, Any]) -> int | None:
+        """How many parameters ``cls(**config)`` would have, or None if it cannot tell without building.
+
+        ``load`` uses it to refuse an oversized or inconsistent file before building anything. The
+        default cannot tell; nn's own classes compute it, and a custom class may override it.
+        """
+        return None
+
+    @classmethod
     def load(cls: type[M], path: str | os.PathLike[str]) -> M:
         """Rebuild a model saved by :meth:`save`.
 
-        ``MLP.load(path)`` insists on an MLP; ``Module.load(path)`` takes any known class. A missing,
-        empty, truncated, non-JSON, tampered or wrong-architecture file raises ``ValueError`` naming the
-        file and what is wrong; nothing is half-loaded and the file is never written.
+        ``MLP.load(path)`` insists on an MLP; ``Module.load(path)`` takes any class that is defined.
+        A missing, empty, truncated, non-JSON, tampered, oversized or wrong-architecture file raises
+        ``ValueError`` naming the file and what is wrong; nothing is half-loaded and the file is never
+        written.
         """
         name = os.fspath(path)
         body = _read_model_file(name)
-        klass = Module._registry.get(body["class"]) if isinstance(body["class"], str) else None
-        if klass is None:
-            raise ValueError(
-                f"{name!r} holds a model of class {body['class']!r}, which gradstep does not know"
-            )
+        klass = _find_class(name, body["class"])
         if not issubclass(klass, cls):
             raise ValueError(
-                f"{name!r} holds a model of class {klass.__name__}, not {cls.__name__} (wrong architecture); "
-                f"load it with {klass.__name__}.load or Module.load"
+                f"{name!r} holds a model of class {class_key(klass)}, not {class_key(cls)} (wrong "
+                f"architecture); load it with {klass.__qualname__}.load or Module.load"
             )
-        config = body["config"]
+        config, stored = body["config"], body["parameters"]
         if not isinstance(config, dict):
             raise ValueError(f"{name!r}: 'config' must be a JSON object, got {type(config).__name__}")
+        if not isinstance(stored, dict):
+            raise ValueError(f"{name!r}: 'parameters' must be a JSON object, got {type(stored).__name__}")
+        _check_size(name, klass, config, len(stored))
+        kwargs = dict(config)
+        if "rng" not in kwargs and _takes_rng(klass):
+            kwargs["rng"] = 0
         try:
-            model = klass(**config, rng=0)
-            model.load_state_dict(body["parameters"])
+            model = klass(**kwargs)
         except (TypeError, ValueError) as err:
             raise ValueError(
-                f"{name!r} does not describe a valid {klass.__name__} (wrong architecture): {err}"
+                f"{name!r} does not describe a valid {klass.__qualname__} (wrong architecture): {err}"
             ) from None
+        try:
+            model.load_state_dict(stored)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{name!r} holds parameters that do not fit: {err}") from None
         return model  # type: ignore[return-value]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.parameters())} parameters)"
+
+
+def _finite_float(owner: str, name: str, value: Any) -> float:
+    """``value`` as a finite float, or ValueError naming the parameter (a whole number like 10**400
+    is a real number but has no float: converting it raises OverflowError, which is caught here)."""
+    bad = isinstance(value, bool) or not isinstance(value, numbers.Real)
+    if not bad:
+        try:
+            number = float(value)
+        except OverflowError:
+            # str() of a huge int may itself fail (Python's 4300-digit limit): describe it by its size.
+            digits = int(int(value).bit_length() * math.log10(2)) + 1
+            shown = f"a whole number of about {digits} digits"
+            raise ValueError(
+                f"{owner}: parameter {name!r} is {shown}, too large for a float (at most about 1.8e308)"
+            ) from None
+        bad = not math.isfinite(number)
+    if bad:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "…"
+        raise ValueError(f"{owner}: parameter {name!r} must be a finite real number, got {shown}")
+    return number
+
+
+def class_key(cls: type) -> str:
+    """The name a model file uses for a class: ``"module.QualifiedName"``, e.g. ``"nn.module.MLP"``."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _find_class(name: str, key: Any) -> type[Module]:
+    """The class a file's "class" entry names. Short names (``"MLP"``) can only mean nn's own classes."""
+    if not isinstance(key, str):
+        raise ValueError(f"{name!r}: 'class' must be a class name, got {key!r}")
+    # nn's own classes are looked up in their own table, never in the registry that user classes fill.
+    own = key.removeprefix(f"{__name__}.") if key.startswith(f"{__name__}.") or "." not in key else None
+    klass = _BUILTINS.get(own) if own is not None else Module._registry.get(key)
+    if klass is not None:
+        return klass
+    if "." not in key:
+        raise ValueError(
+            f"{name!r} holds a model of class {key!r}, which is not one of nn's classes "
+            f"({', '.join(_BUILTINS)}); files of custom modules name the module too, e.g. '__main__.{key}'"
+        )
+    raise ValueError(
+        f"{name!r} holds a model of class {key!r}, which is not defined in this program; define or import "
+        "that class first (loading never imports code), then load the file"
+    )
+
+
+def _takes_rng(klass: type) -> bool:
+    try:
+        return "rng" in inspect.signature(klass).parameters
+    except (TypeError, ValueError):  # no signature to inspect: pass only what config() gave
+        return False
+
+
+def _check_size(name: str, klass: type[Module], config: Mapping[str, Any], stored: int) -> None:
+    """Refuse a file whose architecture is too large, or disagrees with its numbers, before building it."""
+    count = klass.count_parameters(config)
+    for what, n in (("describes a model with", count), ("stores", stored)):
+        if n is not None and n > MAX_PARAMETERS:
+            raise ValueError(
+                f"{name!r} {what} {n:,} parameters, over the limit of {MAX_PARAMETERS:,} "
+                "(nn.module.MAX_PARAMETERS) for a scalar engine; refusing to build it"
+            )
+    if count is not None and count != stored:
+        raise ValueError(
+            f"{name!r} does not describe a valid {klass.__qualname__} (wrong architecture): its config "
+            f"{json.dumps(config)} means {count:,} parameters but the file stores {stored:,}"
+        )
+
+
+def _count(value: Any) -> int | None:
+    """A layer size as an int, or None if it is not a whole number ≥ 1 (the constructor then says so)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        return None
+    return int(value)
 
 
 def _walk_value(name: str, value: Any) -> Iterator[tuple[str, Parameter]]:
@@ -301,6 +426,8 @@ def _read_model_file(name: str) -> dict[str, Any]:
         cut = err.pos >= len(text.rstrip())
         why = "it ends too early (truncated)" if cut else f"line {err.lineno}, column {err.colno}: {err.msg}"
         raise ValueError(f"model file {name!r} is not valid JSON: {why}") from None
+    except ValueError as err:  # e.g. a whole number of over 4300 digits, which Python refuses to parse
+        raise ValueError(f"model file {name!r} holds a number gradstep cannot read: {err}") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise ValueError(f'{name!r} is JSON but not a gradstep model file (no "format": "{FORMAT}")')
     version = body.get("version")
@@ -351,6 +478,11 @@ class Neuron(Module):
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation}
 
+    @classmethod
+    def count_parameters(cls, config: Mapping[str, Any]) -> int | None:
+        nin = _count(config.get("nin"))
+        return None if nin is None else nin + 1
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
@@ -376,6 +508,11 @@ class Layer(Module):
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation}
+
+    @classmethod
+    def count_parameters(cls, config: Mapping[str, Any]) -> int | None:
+        nin, nout = _count(config.get("nin")), _count(config.get("nout"))
+        return None if nin is None or nout is None else nout * (nin + 1)
 
     def __repr__(self) -> str:
         return f"Layer({self.nin} → {self.nout}, activation={self.activation!r})"
@@ -417,6 +554,19 @@ class MLP(Module):
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nouts": list(self.nouts), "activation": self.activation}
 
+    @classmethod
+    def count_parameters(cls, config: Mapping[str, Any]) -> int | None:
+        nouts = config.get("nouts")
+        if not isinstance(nouts, list) or not nouts:
+            return None
+        sizes = [_count(config.get("nin")), *(_count(n) for n in nouts)]
+        if any(n is None for n in sizes):
+            return None
+        return sum(nout * (nin + 1) for nin, nout in zip(sizes, sizes[1:]))  # type: ignore[operator]
+
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in [self.nin, *self.nouts])
         return f"MLP({sizes}, activation={self.activation!r}, {len(self.parameters())} parameters)"
+
+
+_BUILTINS.update({klass.__name__: klass for klass in (Neuron, Layer, MLP)})

@@ -6,19 +6,31 @@ evaluated under ``no_grad()`` (no graph is built) for the epoch's loss and accur
 rule is checked: stop once the loss is ≤ ``stop_loss``, or after ``patience`` epochs without a new
 best loss, or when the loss stops being a finite number (the learning rate is too large).
 
+A *new best* must beat the old best by more than ``min_delta`` × |best| (relative, default 1e-4, i.e.
+0.01 %). Without such a margin a loss that crawls (a learning rate of 1e-9 lowers it by a few parts in
+a billion per epoch) counts as improving forever and ``patience`` never fires. The margin is relative
+because losses come in every unit: an absolute 1e-4 would be a large step for a hinge loss near 0.001
+and rounding noise for a squared error in the millions. ``min_delta=0`` counts any decrease.
+
+Accuracy is reported only for the classification losses ("hinge", "bce", "cross_entropy", or the
+functions ``hinge_loss``, ``binary_cross_entropy``, ``cross_entropy`` themselves) with class-label
+targets; for "mse" and for other functions it is None, since rounding a regression's outputs to
+"classes" gives a meaningless number.
+
 Callbacks are objects with any of these methods (missing ones are skipped):
 
 * ``on_step(loss, model, step)`` — right after ``loss.backward()`` and before ``optimizer.step()``,
   so the graph of ``loss`` and every gradient are there to be looked at. ``step`` counts the
   optimizer steps taken before this one (0 for the first).
 * ``on_epoch_end(epoch, logs)`` — after the evaluation; ``epoch`` counts from 0 and ``logs`` is a
-  dict with "loss", "accuracy" (None when the targets are not class labels) and "lr". Return
+  dict with "loss", "accuracy" (None unless a classification loss, see above) and "lr". Return
   ``True`` to stop training.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +54,16 @@ LOSSES: dict[str, Callable[[Any, Any], Value]] = {
     "mse": mse_loss,
     "bce": _bce_logits,
     "cross_entropy": cross_entropy,
+}
+
+#: The classification losses, with the score above which one output means class 1. Raw scores
+#: (hinge, bce on logits) are cut at 0; ``binary_cross_entropy`` on probabilities at 0.5; with
+#: several outputs (cross-entropy) the largest wins and the cut is unused.
+_CLASSIFIERS: dict[Callable[..., Value], float] = {
+    hinge_loss: 0.0,
+    _bce_logits: 0.0,
+    cross_entropy: 0.0,
+    binary_cross_entropy: 0.5,
 }
 
 
@@ -69,15 +91,19 @@ class History:
         return f"History({self.epochs} epochs, {self.steps} steps, {last}; {self.stop_reason})"
 
 
-def _resolve_loss(loss: str | Callable[[Any, Any], Value]) -> tuple[str, Callable[[Any, Any], Value]]:
+def _is_real(x: Any) -> bool:
+    return not isinstance(x, bool) and isinstance(x, numbers.Real) and math.isfinite(x)
+
+
+def _resolve_loss(loss: str | Callable[[Any, Any], Value]) -> Callable[[Any, Any], Value]:
     if isinstance(loss, str):
         if loss not in LOSSES:
             raise ValueError(
                 f"fit: unknown loss {loss!r}; choose one of {', '.join(LOSSES)} or pass a function"
             )
-        return loss, LOSSES[loss]
+        return LOSSES[loss]
     if callable(loss):
-        return getattr(loss, "__name__", "custom"), loss
+        return loss
     raise TypeError(f"fit: loss must be a name ({', '.join(LOSSES)}) or a function (preds, targets) → Value")
 
 
@@ -162,6 +188,7 @@ def fit(
     batch_size: int | None = None,
     stop_loss: float | None = None,
     patience: int | None = None,
+    min_delta: float = 1e-4,
     progress: bool = True,
     callbacks: Iterable[Any] = (),
     l2: float = 0.0,
@@ -181,12 +208,15 @@ def fit(
             Mini-batches are reshuffled every epoch with ``rng``.
         stop_loss: STOP once an epoch's loss is ≤ this.
         patience: STOP after this many epochs without a new best loss.
+        min_delta: what counts as a new best for ``patience``: lower than the best so far by more than
+            ``min_delta`` × |best| (relative; 0 counts any decrease). See the module docstring.
         progress: show a tqdm progress bar (works in terminals and notebooks).
         callbacks: objects with ``on_step`` / ``on_epoch_end`` (see the module docstring).
         l2: adds l2·Σθ² over all parameters to the loss (keeps weights small; part of the reported loss).
         rng: seed or ``random.Random`` for the mini-batch shuffle.
         scheduler: an ``optim.lr_scheduler`` scheduler, stepped once per epoch.
     """
+    # Every argument is checked before the first step, so a typo fails at once, not after an epoch.
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a whole number ≥ 1, got {epochs!r}")
     if batch_size is not None and (
@@ -195,23 +225,39 @@ def fit(
         raise ValueError(
             f"fit: batch_size must be None (full batch) or a whole number ≥ 1, got {batch_size!r}"
         )
+    if stop_loss is not None and not _is_real(stop_loss):
+        raise ValueError(f"fit: stop_loss must be None or a finite number like 0.1, got {stop_loss!r}")
     if patience is not None and (isinstance(patience, bool) or not isinstance(patience, int) or patience < 1):
         raise ValueError(f"fit: patience must be None or a whole number ≥ 1, got {patience!r}")
-    if not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0):
+    if not (_is_real(min_delta) and 0 <= min_delta < 1):
+        raise ValueError(
+            f"fit: min_delta must be a number in [0, 1) (a fraction of the best loss), got {min_delta!r}"
+        )
+    if not (_is_real(l2) and l2 >= 0):
         raise ValueError(f"fit: l2 must be a number ≥ 0, got {l2!r}")
+    if not isinstance(progress, bool):
+        raise ValueError(f"fit: progress must be True or False, got {progress!r}")
     if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
         raise TypeError(f"fit: optimizer must have step() and zero_grad(), got {type(optimizer).__name__}")
-    loss_name, loss_fn = _resolve_loss(loss)
+    if scheduler is not None and not hasattr(scheduler, "step"):
+        raise TypeError(f"fit: scheduler must be None or have step(), got {type(scheduler).__name__}")
+    callbacks = list(callbacks)
+    for cb in callbacks:
+        if not (hasattr(cb, "on_step") or hasattr(cb, "on_epoch_end")):
+            raise TypeError(
+                f"fit: a callback needs on_step(loss, model, step) or on_epoch_end(epoch, logs); "
+                f"{type(cb).__name__} has neither"
+            )
+    loss_fn = _resolve_loss(loss)
     rows = _rows(X)
     ys = _targets(y, len(rows))
-    classes = _is_class_labels(ys)
-    # With "mse" on 0/1 labels the natural cut between the classes is 0.5, not 0.
-    threshold = 0.5 if loss_name == "mse" and classes and min(ys) >= 0 else 0.0
+    shuffle = make_rng(rng)
+    cut = next((c for f, c in _CLASSIFIERS.items() if f is loss_fn), None)  # a callable may be unhashable
+    classes = cut is not None and _is_class_labels(ys)
+    threshold = 0.0 if cut is None else cut
     params = model.parameters()
-    callbacks = list(callbacks)
     step_hooks = [cb.on_step for cb in callbacks if hasattr(cb, "on_step")]
     epoch_hooks = [cb.on_epoch_end for cb in callbacks if hasattr(cb, "on_epoch_end")]
-    shuffle = make_rng(rng)
     order = list(range(len(rows)))
     size = len(rows) if batch_size is None else min(batch_size, len(rows))
     history = History()
@@ -249,12 +295,13 @@ def fit(
             for hook in epoch_hooks:
                 asked_to_stop = bool(hook(epoch, logs)) or asked_to_stop
             reason = _stop_reason(value, stop_loss)
-            if value < best:
+            if _improves(value, best, min_delta):
                 best, since_best = value, 0
             else:
                 since_best += 1
             if reason is None and patience is not None and since_best >= patience:
-                reason = f"no improvement on the best loss {best:.4g} for {patience} epochs"
+                margin = f" by more than {min_delta:.2%} (min_delta)" if min_delta else ""
+                reason = f"no improvement on the best loss {best:.4g}{margin} for {patience} epochs"
             if reason is None and asked_to_stop:
                 reason = "a callback asked to stop"
             if reason is not None:
@@ -267,6 +314,13 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def _improves(value: float, best: float, min_delta: float) -> bool:
+    """Is ``value`` a new best: lower than ``best`` by more than ``min_delta`` × |best|?"""
+    if math.isinf(best):  # no best yet (the first epoch); inf − inf would be nan
+        return value < best
+    return best - value > min_delta * abs(best)
 
 
 def _stop_reason(value: float, stop_loss: float | None) -> str | None:

@@ -188,8 +188,14 @@ def lr_find(
 
     Step ``i`` (0, 1, ..., steps − 1) uses ``lr = lr_min · (lr_max / lr_min) ** (i / (steps − 1))``:
     zero_grad → ``loss = loss_fn()`` → ``loss.backward()`` → ``optimizer.step()``. The test stops
-    early once the smoothed loss exceeds ``diverge`` × the lowest smoothed loss so far, or the loss is
-    no longer a finite number.
+    early once the smoothed loss has risen above its lowest value so far by more than
+    (``diverge`` − 1) × max(|lowest|, |first loss|), or the loss is no longer a finite number.
+
+    Why a rise and not a ratio: "over 4× the lowest" only means something for a loss that stays
+    positive. At a lowest of −7.5 every loss is "over 4× it" (the test would stop after two steps),
+    and at a lowest of 0 (a hinge loss that reaches 0) every rise is. A rise works for any sign; its
+    unit is |lowest| or, when the lowest is near 0 (or the loss has a large offset), the size of the
+    first loss, which says how large the losses of this problem are.
 
     Args:
         loss_fn: builds and returns the loss (a :class:`autograd.Value`) for the current parameters,
@@ -202,7 +208,8 @@ def lr_find(
         lr_min, lr_max: the first and the last learning rate tried (lr_min > 0, lr_max > lr_min).
         steps: how many learning rates to try (≥ 2).
         smooth: the moving average's weight on the past, in [0, 1); 0 means no smoothing.
-        diverge: stop once the smoothed loss is this many times its lowest value (> 1).
+        diverge: stop once the smoothed loss has risen above its lowest value by more than
+            (diverge − 1) × max(|lowest|, |first loss|) (> 1; with 4, a rise of 3 such units).
         restore: put every parameter's ``.data`` back as it was (and zero its ``.grad``) afterwards, so
             the test does not change the model. Optimizer state is thrown away with the optimizer.
 
@@ -252,6 +259,7 @@ def _sweep(
 ) -> None:
     average = 0.0
     best = math.inf
+    scale = 0.0  # |first loss|: the unit of a rise when the lowest loss is near 0 (set at step 0)
     with enable_grad():  # the test must build graphs even if called inside no_grad()
         for i, lr in enumerate(schedule):
             for group in groups:
@@ -281,11 +289,14 @@ def _sweep(
                 result.diverged = True
                 result.stop_reason = overflow or f"stopped at lr {lr:.3g}: the loss became {value}"
                 return
-            if smoothed > diverge * best:
+            if i == 0:
+                scale = abs(smoothed)
+            unit = max(abs(best), scale)
+            if smoothed - best > (diverge - 1.0) * unit:
                 result.diverged = True
                 result.stop_reason = (
-                    f"stopped at lr {lr:.3g}: the smoothed loss {smoothed:.4g} is over {diverge:g}× "
-                    f"its lowest ({best:.4g}), so the steps overshoot"
+                    f"stopped at lr {lr:.3g}: the smoothed loss {smoothed:.4g} rose more than "
+                    f"{diverge - 1:g} × {unit:.4g} above its lowest ({best:.4g}), so the steps overshoot"
                 )
                 return
             best = min(best, smoothed)
@@ -368,7 +379,8 @@ def _check_arguments(
         )
     if _real("diverge", diverge) <= 1.0:
         raise ValueError(
-            f"lr_find: diverge must be > 1 (a factor over the best loss), got {diverge!r}; e.g. 4"
+            f"lr_find: diverge must be > 1 (a rise of diverge − 1 loss sizes stops the test), got "
+            f"{diverge!r}; e.g. 4"
         )
     if optimizer_factory is None:
         return lambda ps, lr: SGD(ps, lr=lr)

@@ -176,7 +176,13 @@ class Optimizer:
                     f"group holds {len(ids) if isinstance(ids, list) else 'no list of'} parameters"
                 )
             for i, p in zip(ids, mine["params"]):
-                params_by_index[int(i)] = p
+                index = _index(name, f"param_groups[{g}]['params']", i)
+                if index in params_by_index:
+                    raise ValueError(
+                        f"{name}.load_state_dict: parameter index {index} appears twice in the saved "
+                        "param_groups; each parameter must have its own index"
+                    )
+                params_by_index[index] = p
             group = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
             if "betas" in group:
                 group["betas"] = tuple(group["betas"])
@@ -188,13 +194,18 @@ class Optimizer:
         if not isinstance(saved_state, Mapping):
             raise ValueError(f"{name}.load_state_dict: 'state' must be a dict keyed by parameter index")
         for key, value in saved_state.items():
-            try:
-                p = params_by_index[int(key)]
-            except (KeyError, ValueError):
+            index = _index(name, "'state'", key)
+            if index not in params_by_index:
                 raise ValueError(
-                    f"{name}.load_state_dict: state for unknown parameter index {key!r}"
-                ) from None
-            new_state[p] = copy.deepcopy(dict(value))
+                    f"{name}.load_state_dict: 'state' has an entry for parameter index {key!r}, which no "
+                    f"parameter group uses (the indices are 0 … {len(params_by_index) - 1})"
+                )
+            if not isinstance(value, Mapping):
+                raise ValueError(
+                    f"{name}.load_state_dict: the state of parameter {key!r} must be a dict (e.g. "
+                    f"{{'momentum_buffer': 0.1}}), got {type(value).__name__}"
+                )
+            new_state[params_by_index[index]] = copy.deepcopy(dict(value))
         self.param_groups = new_groups
         self.state = new_state
 
@@ -204,6 +215,19 @@ class Optimizer:
             settings = ", ".join(f"{k}={v!r}" for k, v in group.items() if k != "params")
             lines.append(f"  group {i}: {len(group['params'])} parameters, {settings}")
         return "\n".join(lines) + "\n)"
+
+
+def _index(owner: str, where: str, key: Any) -> int:
+    """A saved parameter index: a whole number ≥ 0, or its decimal text (JSON turns dict keys into text)."""
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return int(key)
+    if isinstance(key, int) and not isinstance(key, bool) and key >= 0:
+        return key
+    shown = repr(key) if len(repr(key)) <= 40 else repr(key)[:37] + "…"
+    raise ValueError(
+        f"{owner}.load_state_dict: {where} holds {shown} where a parameter index (a whole number "
+        "0, 1, 2, …) belongs; the saved state is damaged or was not made by state_dict()"
+    )
 
 
 def _plain(value: Any) -> Any:

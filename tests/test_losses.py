@@ -187,3 +187,46 @@ def test_cross_entropy_rejects_bad_targets():
         cross_entropy(logits, 0.5)
     with pytest.raises(ValueError, match="at least 2 logits"):
         cross_entropy([Value(0.0)], 0)
+
+
+# ---- bce from logits: accurate where the loss is tiny ------------------------------------------------------
+# The oracle is mpmath at 50 digits: −ln σ(z) = ln(1 + e⁻ᶻ), and d/dz of t·(−ln σ(z)) + (1 − t)·(−ln σ(−z))
+# is σ(z) − t (derived by hand: d/dz ln(1 + e⁻ᶻ) = −e⁻ᶻ/(1 + e⁻ᶻ) = −σ(−z) = σ(z) − 1).
+# (Up to |z| = 700: beyond it e⁻ᶻ is a subnormal float, with fewer digits than a relative bound needs.)
+ZS = [k / 4 for k in range(-200, 201)] + [0.1, 1e-3, 1e-9, 36.7, 40.0, 600.0, 700.0]
+
+
+def _exact_bce(z, t):
+    mp = pytest.importorskip("mpmath")
+    with mp.workdps(50):
+        z = mp.mpf(z)
+        softplus = lambda x: mp.log(1 + mp.exp(x))  # noqa: E731 - ln(1 + eˣ), exact at 50 digits
+        value = t * softplus(-z) + (1 - t) * softplus(z)
+        slope = 1 / (1 + mp.exp(-z)) - t
+        return value, slope
+
+
+def _rel(got, exact):
+    return abs(got - float(exact)) / abs(float(exact)) if exact != 0 else abs(got)
+
+
+@pytest.mark.parametrize("t", [1.0, 0.0, 0.3])
+def test_bce_from_logits_is_accurate_to_a_few_ulps_even_where_the_loss_is_tiny(t):
+    worst_value = worst_slope = 0.0
+    for z in ZS:
+        x = Value(z if t != 0.0 else -z)  # t = 0 mirrors t = 1: the loss is tiny for large negative z
+        loss = binary_cross_entropy([x], [t], from_logits=True)
+        loss.backward()
+        value, slope = _exact_bce(x.data, t)
+        worst_value = max(worst_value, _rel(loss.data, value))
+        # A slope of σ(z) − t with t = 0.3 is a difference of O(1) numbers: judge it absolutely.
+        worst_slope = max(worst_slope, _rel(x.grad, slope) if t in (0.0, 1.0) else abs(x.grad - float(slope)))
+    assert worst_value < 1e-15  # a few units in the last place (2.2e-16 each)
+    assert worst_slope < 1e-15
+
+
+def test_bce_from_logits_at_40_is_4_2e_minus_18_not_0():
+    loss = binary_cross_entropy([Value(40.0)], [1], from_logits=True)
+    value, _ = _exact_bce(40.0, 1.0)
+    assert 4.24e-18 < float(value) < 4.25e-18
+    assert loss.data == pytest.approx(float(value), rel=1e-15, abs=0.0)

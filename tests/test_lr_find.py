@@ -45,21 +45,26 @@ def test_the_learning_rates_rise_geometrically_from_lr_min_to_lr_max():
     assert not result.diverged and "lr_max" in result.stop_reason
 
 
-def test_quadratic_without_smoothing_follows_the_closed_form_and_stops_just_past_lr_1():
+def test_quadratic_without_smoothing_follows_the_closed_form_and_stops_past_lr_1():
     x, loss_fn = quadratic()
     result = lr_find(loss_fn, [x], smooth=0.0, diverge=4.0)
     want = expected_losses(result.lrs)
     for got, exp in zip(result.losses, want):
         assert got == pytest.approx(exp, rel=1e-9, abs=1e-300)
     assert result.smoothed == result.losses  # smooth=0 is no smoothing
-    # The stop rule applied to the closed-form losses: the first loss over 4× the lowest before it.
-    stop = next(k for k in range(1, len(want)) if want[k] > 4.0 * min(want[:k]))
+    # The stop rule applied to the closed-form losses: the first loss more than (4 − 1) units above
+    # the lowest before it, the unit being max(|lowest|, |first loss|).
+    stop = next(
+        k for k in range(1, len(want)) if want[k] - min(want[:k]) > 3.0 * max(abs(min(want[:k])), want[0])
+    )
     assert len(result.lrs) == stop + 1
     assert result.diverged
-    # It cannot stop while lr ≤ 1 (the loss only falls there) and, with ≈ 10 rates per decade, the
-    # loss grows ×(2·lr − 1)² per step past lr = 1, so 4× is passed within a few steps.
-    assert DIVERGES_ABOVE < result.lrs[-2] < result.lrs[-1] < 2.5 * DIVERGES_ABOVE
-    assert all(lr <= DIVERGES_ABOVE for lr in result.lrs[: stop - 3])
+    # The lowest loss is near 0, so the unit is the first loss, 9: the test stops once the loss is over
+    # 27, three times where it started. The loss only falls while lr ≤ 1, so that is past lr = 1, and
+    # past it the loss grows ×(2·lr − 1)² per step: with ≈ 10 rates per decade it climbs from its lowest
+    # (≈ 1e-8) past 27 within the decade.
+    assert result.losses[-1] > 27.0 and min(result.losses) < 1e-6
+    assert DIVERGES_ABOVE < result.lrs[-2] < result.lrs[-1] < 10 * DIVERGES_ABOVE
 
 
 def test_quadratic_with_default_smoothing_stops_above_the_threshold_and_suggests_below_it():
@@ -68,7 +73,7 @@ def test_quadratic_with_default_smoothing_stops_above_the_threshold_and_suggests
     # The running average of a falling sequence falls, so no stop is possible while lr ≤ 1.
     assert result.diverged
     assert result.lrs[-1] > DIVERGES_ABOVE
-    assert result.lrs[-1] < 10.0  # it did stop early
+    assert result.smoothed[-1] - min(result.smoothed) > 3 * 9.0  # the stop rule fired, at 3 first losses
     assert 1e-5 < result.suggestion < DIVERGES_ABOVE
     # The suggestion is a rate at which this problem trains: 50 SGD steps bring x close to 3.
     x2, loss2 = quadratic()
@@ -78,6 +83,61 @@ def test_quadratic_with_default_smoothing_stops_above_the_threshold_and_suggests
         loss2().backward()
         opt.step()
     assert abs(x2.data - 3.0) < 1e-3
+
+
+# f(x) = 2x² − 12x + 10 = −8 + 2(x − 3)² is negative near its minimum. SGD: f'(x) = 4(x − 3), so
+# x' − 3 = (1 − 4·lr)(x − 3) and f' + 8 = (1 − 4·lr)²·(f + 8): it falls iff lr < 1/2.
+def negative_losses(lrs, x0=2.5):
+    out, excess = [], 2.0 * (x0 - 3.0) ** 2
+    for lr in lrs:
+        out.append(-8.0 + excess)
+        excess *= (1.0 - 4.0 * lr) ** 2
+    return out
+
+
+def test_a_loss_that_goes_negative_is_swept_until_it_really_overshoots():
+    x = Value(2.5)
+    result = lr_find(lambda: 2 * x**2 - 12 * x + 10, [x], smooth=0.0)
+    want = negative_losses(result.lrs)
+    assert result.losses == pytest.approx(want, rel=1e-9, abs=1e-12)
+    assert len(result.lrs) > 40  # not stopped after 2 steps as "over 4× its lowest (−7.5)"
+    # Every rate up to 1/2 lowers the loss: the stop comes after them, once the loss is more than
+    # 3 × 8 (|lowest| = 8 > |first| = 7.5) above its lowest, −8: over 16.
+    assert result.diverged and result.lrs[-2] > 0.5
+    assert result.losses[-1] > 16.0 and all(v <= 16.0 for v in result.losses[:-1])
+    assert "above its lowest" in result.stop_reason
+    assert result.suggestion is not None and 1e-5 < result.suggestion < 0.5
+    # The suggestion trains: 100 SGD steps from 2.5 come close to the minimum at 3.
+    x2 = Value(2.5)
+    opt = SGD([x2], lr=result.suggestion)
+    for _ in range(100):
+        opt.zero_grad()
+        (2 * x2**2 - 12 * x2 + 10).backward()
+        opt.step()
+    assert abs(x2.data - 3.0) < 1e-3
+
+
+@pytest.mark.parametrize("smooth", [0.0, 0.9])
+def test_a_hinge_loss_that_reaches_0_does_not_count_as_diverging(smooth):
+    from nn import hinge_loss
+
+    # Two mini-batches of one point each, label +1, at x = 1 and x = 0.5; the score is w·x. SGD pushes
+    # w up while a point is inside the margin: the batch at x = 1 costs 0 once w ≥ 1, the other only
+    # once w ≥ 2, so the losses go 0, positive, 0, positive, ... and then stay 0 (zero gradient).
+    w = Value(0.0)
+    calls = []
+
+    def loss_fn():
+        calls.append(1)
+        x = 1.0 if len(calls) % 2 else 0.5
+        return hinge_loss([w * x], [1])
+
+    result = lr_find(loss_fn, [w], smooth=smooth)
+    assert 0.0 in result.losses and result.losses[-1] == 0.0
+    assert min(v for v in result.losses if v > 0) < 0.5  # a positive loss came after a 0
+    # No rise above the lowest (0) is over 3 × the first loss (1), so every rate is tried.
+    assert not result.diverged and len(result.lrs) == 60
+    assert "lr_max" in result.stop_reason and result.suggestion is not None
 
 
 def test_the_suggestion_is_where_a_known_smoothed_curve_falls_fastest():

@@ -10,6 +10,7 @@ import random
 import numpy as np
 import pytest
 
+import nn.module as nn_module
 from autograd import Value
 from nn import MLP, Layer, Module, Neuron, Parameter
 from nn.module import FORMAT_VERSION, _checksum
@@ -175,7 +176,8 @@ def test_save_then_load_rebuilds_the_same_model(saved):
         assert again.state_dict() == model.state_dict()
         assert again([0.1, -0.4]).data == model([0.1, -0.4]).data
     doc = json.loads(path.read_text())
-    assert doc["format"] == "gradstep-model" and doc["version"] == FORMAT_VERSION and doc["class"] == "MLP"
+    assert doc["format"] == "gradstep-model" and doc["version"] == FORMAT_VERSION
+    assert doc["class"] == "nn.module.MLP"  # module and qualified name: a user's own MLP cannot clash
     assert doc["config"] == {"nin": 2, "nouts": [5, 3, 1], "activation": "tanh"}
     assert not any(name.endswith(".tmp") or ".tmp." in name for name in os.listdir(path.parent))
 
@@ -222,7 +224,7 @@ BAD_FILES = {
     "json but not a model": (lambda p: p.write_text('{"hello": 1}'), "not a gradstep model"),
     "tampered": (_tamper, "checksum"),
     "wrong architecture": (_wrong_architecture, "wrong architecture"),
-    "another class": (_neuron_file, "of class Neuron, not MLP"),
+    "another class": (_neuron_file, "of class nn.module.Neuron, not nn.module.MLP"),
     "newer format": (_newer, "version"),
     "binary": (lambda p: p.write_bytes(b"\x80\x04\x95 pickle"), "not text"),
 }
@@ -264,3 +266,196 @@ def test_custom_modules_without_config_say_how_to_make_them_savable(tmp_path):
     with pytest.raises(TypeError, match="config"):
         Pair().save(tmp_path / "pair.json")
     assert [n for n, _ in Pair().named_parameters()] == ["a"]
+
+
+# ---- custom modules and the class registry -----------------------------------------------------------------
+class Poly(Module):
+    """A custom module whose constructor takes no rng: c₀ + c₁x + … + c_d·x^d."""
+
+    def __init__(self, degree=2):
+        self.degree = degree
+        self.c = [Parameter(0.5 * k, f"c{k}") for k in range(degree + 1)]
+
+    def __call__(self, x):
+        return sum((c * x**k for k, c in enumerate(self.c)), Value(0.0))
+
+    def config(self):
+        return {"degree": self.degree}
+
+
+def test_a_custom_module_without_rng_saves_and_loads(tmp_path):
+    path = tmp_path / "poly.json"
+    model = Poly(3)
+    model.c[2].data = -1.25
+    model.save(path)
+    assert json.loads(path.read_text())["class"] == f"{__name__}.Poly"
+    for loader in (Poly.load, Module.load):
+        again = loader(path)
+        assert type(again) is Poly and again.degree == 3
+        assert again.state_dict() == model.state_dict()
+        assert again(2.0).data == 0.0 + 0.5 * 2 + -1.25 * 4 + 1.5 * 8  # c₀ + c₁·2 + c₂·4 + c₃·8
+
+
+def test_a_custom_constructor_with_rng_gets_a_seed_and_one_without_gets_none(tmp_path):
+    seen = []
+
+    class Seeded(Module):
+        def __init__(self, n, rng=None):
+            seen.append(rng)
+            self.w = [Parameter(0.0) for _ in range(n)]
+
+        def config(self):
+            return {"n": len(self.w)}
+
+    Seeded(2).save(tmp_path / "s.json")
+    assert type(Seeded.load(tmp_path / "s.json")) is Seeded
+    assert seen == [None, 0]
+
+
+def _users_mlp_class():
+    """A notebook's own class that happens to be called MLP (defined in __main__ of the notebook)."""
+
+    class MLP(Module):  # noqa: N801 - the clash with nn.MLP's short name is the point
+        def __init__(self, width=2):
+            self.width = width
+            self.w = [Parameter(1.0) for _ in range(width)]
+
+        def config(self):
+            return {"width": self.width}
+
+    return MLP
+
+
+def test_a_user_class_named_mlp_does_not_replace_nn_mlp(tmp_path):
+    theirs = _users_mlp_class()
+    ours_path, theirs_path = tmp_path / "ours.json", tmp_path / "theirs.json"
+    MLP(2, [3, 1], rng=0).save(ours_path)
+    theirs(4).save(theirs_path)
+    for loader in (MLP.load, Module.load):
+        assert type(loader(ours_path)) is MLP
+    assert type(theirs.load(theirs_path)) is theirs and type(Module.load(theirs_path)) is theirs
+    with pytest.raises(ValueError, match=r"nn\.module\.MLP, not .*<locals>\.MLP"):
+        theirs.load(ours_path)
+    with pytest.raises(ValueError, match=r"<locals>\.MLP, not nn\.module\.MLP"):
+        MLP.load(theirs_path)
+
+
+def _rename_class(path, name):
+    _rewrite(path, lambda d: (d.update({"class": name}), _resign(d)))
+
+
+def test_files_with_a_short_class_name_load_only_nn_classes(saved, tmp_path):
+    model, path = saved
+    _users_mlp_class()  # defined, yet a file that says just "MLP" still means nn's MLP
+    _rename_class(path, "MLP")  # what files written before the qualified names say
+    for loader in (MLP.load, Module.load):
+        again = loader(path)
+        assert type(again) is MLP and again.state_dict() == model.state_dict()
+    poly_path = tmp_path / "poly.json"
+    Poly(1).save(poly_path)
+    _rename_class(poly_path, "Poly")
+    before = poly_path.read_bytes()
+    with pytest.raises(ValueError, match="'Poly', which is not one of nn's classes"):
+        Module.load(poly_path)
+    assert poly_path.read_bytes() == before
+
+
+def test_a_file_of_a_class_not_defined_here_says_to_define_it(saved):
+    _, path = saved
+    _rename_class(path, "my_notebook.Net")
+    with pytest.raises(ValueError, match="'my_notebook.Net', which is not defined in this program"):
+        Module.load(path)
+
+
+# ---- hostile files: refused before anything is built ---------------------------------------------------
+def _huge_parameter(path):
+    def change(doc):
+        doc["parameters"]["layers.1.neurons.2.w.4"] = 10**400
+        _resign(doc)
+
+    _rewrite(path, change)
+
+
+def _huge_architecture(path):
+    def change(doc):
+        doc["config"]["nouts"] = [4000, 4000, 1]  # 16 million parameters
+        _resign(doc)
+
+    _rewrite(path, change)
+
+
+def test_a_parameter_too_large_for_a_float_is_a_value_error_naming_it(saved):
+    _, path = saved
+    _huge_parameter(path)
+    before = path.read_bytes()
+    for loader in (MLP.load, Module.load):
+        with pytest.raises(ValueError) as info:
+            loader(path)
+        assert str(path) in str(info.value) and "'layers.1.neurons.2.w.4'" in str(info.value)
+        assert "too large for a float" in str(info.value)
+    assert path.read_bytes() == before
+
+
+def test_a_whole_number_json_cannot_parse_is_a_value_error_naming_the_file(saved):
+    _, path = saved
+    doc = json.loads(path.read_text())
+    text = json.dumps(doc).replace('"version": 1', '"version": 1, "junk": ' + "9" * 5000)
+    path.write_text(text)
+    with pytest.raises(ValueError, match="cannot read") as info:
+        MLP.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_an_oversized_architecture_is_refused_before_it_is_built(saved, monkeypatch):
+    _, path = saved
+    _huge_architecture(path)
+    before = path.read_bytes()
+    assert len(before) < 2000  # a tiny file that asks for 16 million Python objects
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("load must refuse the file before building any layer")
+
+    monkeypatch.setattr(Layer, "__init__", no_building)
+    with pytest.raises(ValueError) as info:
+        MLP.load(path)
+    message = str(info.value)
+    count = 2 * 4000 + 4000 + 4000 * 4000 + 4000 + 4000 + 1
+    assert str(path) in message and f"{count:,} parameters" in message
+    assert f"{nn_module.MAX_PARAMETERS:,}" in message
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "make, config",
+    [
+        (lambda: Neuron(5, rng=0), {"nin": 5}),
+        (lambda: Layer(4, 3, rng=0), {"nin": 4, "nout": 3}),
+        (lambda: MLP(3, [7, 2, 5], rng=0), {"nin": 3, "nouts": [7, 2, 5]}),
+    ],
+)
+def test_the_parameter_count_from_a_config_matches_the_built_model(make, config):
+    model = make()
+    assert type(model).count_parameters(config) == len(model.parameters())
+    assert type(model).count_parameters({}) is None  # cannot tell: the constructor will say what is wrong
+
+
+def test_a_file_whose_numbers_do_not_match_its_config_is_refused_before_building(saved, monkeypatch):
+    _, path = saved
+
+    def change(doc):
+        # A consistent checksum, but 2·50+50 + 50·50+50 + 50+1 = 2751 parameters against 37 stored.
+        doc["config"]["nouts"] = [50, 50, 1]
+        _resign(doc)
+
+    _rewrite(path, change)
+    monkeypatch.setattr(Layer, "__init__", lambda *a, **k: pytest.fail("built a layer"))
+    with pytest.raises(ValueError, match="wrong architecture.*2,751 parameters but the file stores 37"):
+        MLP.load(path)
+
+
+def test_too_many_stored_parameters_are_refused_for_classes_that_cannot_count(tmp_path, monkeypatch):
+    path = tmp_path / "poly.json"
+    Poly(4).save(path)
+    monkeypatch.setattr("nn.module.MAX_PARAMETERS", 3)
+    with pytest.raises(ValueError, match="stores 5 parameters, over the limit of 3"):
+        Poly.load(path)

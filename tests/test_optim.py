@@ -283,6 +283,56 @@ def test_load_state_dict_refuses_a_different_layout_and_changes_nothing():
     assert other.param_groups[0]["lr"] == 0.3 and other.state == {}
 
 
+def _trained_sgd_state():
+    ps = fresh()
+    opt = SGD(ps, lr=0.05, momentum=0.9)
+    gradients(ps)
+    opt.step()
+    return json.loads(json.dumps(opt.state_dict()))  # as it comes back from a file
+
+
+def _with_ids(saved, ids):
+    saved["param_groups"][0]["params"] = ids
+    return saved
+
+
+def _with_state(saved, state):
+    saved["state"] = state
+    return saved
+
+
+@pytest.mark.parametrize(
+    "damage, words",
+    [
+        (lambda s: _with_ids(s, [0, "one", 2]), r"param_groups\[0\]\['params'\] holds 'one' where"),
+        (lambda s: _with_ids(s, [0, 1.5, 2]), "holds 1.5 where a parameter index"),
+        (lambda s: _with_ids(s, [0, None, 2]), "holds None where a parameter index"),
+        (lambda s: _with_ids(s, [0, True, 2]), "holds True where a parameter index"),
+        (lambda s: _with_ids(s, [0, -1, 2]), "holds -1 where a parameter index"),
+        (lambda s: _with_ids(s, [0, 0, 2]), "index 0 appears twice"),
+        (lambda s: _with_state(s, {"zero": {"momentum_buffer": 1.0}}), "'state' holds 'zero' where a"),
+        (lambda s: _with_state(s, {"7": {"momentum_buffer": 1.0}}), "index '7', which no parameter group"),
+        (lambda s: _with_state(s, {"0": 1.0}), "state of parameter '0' must be a dict"),
+    ],
+)
+def test_load_state_dict_names_a_damaged_index_and_changes_nothing(damage, words):
+    saved = damage(_trained_sgd_state())
+    opt = SGD(fresh(), lr=0.3)
+    with pytest.raises(ValueError, match=words):
+        opt.load_state_dict(saved)
+    assert opt.param_groups[0]["lr"] == 0.3 and opt.param_groups[0]["momentum"] == 0.0 and opt.state == {}
+
+
+def test_load_state_dict_accepts_indices_as_numbers_or_as_json_key_text():
+    saved = _trained_sgd_state()
+    assert set(saved["state"]) == {"0", "1", "2"}  # JSON made the keys text
+    saved["param_groups"][0]["params"] = ["0", "1", "2"]
+    ps = fresh()
+    opt = SGD(ps, lr=0.3)
+    opt.load_state_dict(saved)
+    assert opt.param_groups[0]["momentum"] == 0.9 and set(opt.state) == set(ps)
+
+
 def test_optim_does_not_import_nn():
     code = "import sys, optim; sys.exit(1 if 'nn' in sys.modules else 0)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -218,3 +218,151 @@ def test_x_and_y_must_pair_up():
     model = MLP(2, [2, 1], rng=0)
     with pytest.raises(ValueError, match="10 examples but y has 9 targets"):
         fit(model, X, y[:9], "hinge", SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+
+
+# ---- arguments are checked before any training -------------------------------------------------------------
+class CountingSGD(SGD):
+    """SGD that counts its steps, to prove a refused call trained nothing."""
+
+    steps = 0
+
+    def step(self, closure=None):
+        CountingSGD.steps += 1
+        return super().step(closure)
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"stop_loss": "0.1"}, "stop_loss"),
+        ({"stop_loss": math.nan}, "stop_loss"),
+        ({"stop_loss": True}, "stop_loss"),
+        ({"min_delta": -0.1}, "min_delta"),
+        ({"min_delta": 1.0}, "min_delta"),
+        ({"min_delta": "1e-4"}, "min_delta"),
+        ({"l2": True}, "l2"),
+        ({"progress": "no"}, "progress"),
+    ],
+)
+def test_bad_settings_are_refused_before_the_first_step(kwargs, words):
+    X, y = moons(10)
+    model = MLP(2, [2, 1], rng=0)
+    CountingSGD.steps = 0
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=words):
+        fit(model, X, y, "hinge", CountingSGD(model.parameters(), lr=0.1), epochs=3, **kwargs)
+    assert CountingSGD.steps == 0 and model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"callbacks": [object()]}, "callback"),
+        ({"scheduler": 0.5}, "scheduler"),
+    ],
+)
+def test_bad_callbacks_and_schedulers_are_refused_before_the_first_step(kwargs, words):
+    X, y = moons(10)
+    model = MLP(2, [2, 1], rng=0)
+    CountingSGD.steps = 0
+    with pytest.raises(TypeError, match=words):
+        fit(model, X, y, "hinge", CountingSGD(model.parameters(), lr=0.1), epochs=3, progress=False, **kwargs)
+    assert CountingSGD.steps == 0
+
+
+# ---- patience and min_delta --------------------------------------------------------------------------------
+def test_patience_stops_a_loss_that_only_crawls():
+    # lr = 1e-9: each epoch lowers the hinge loss by a few parts in a billion, far below the default
+    # min_delta of 1e-4 × the best loss, so after the first epoch no epoch is a new best.
+    X, y = moons(20)
+    model = MLP(2, [3, 1], rng=0)
+    opt = SGD(model.parameters(), lr=1e-9)
+    history = fit(model, X, y, "hinge", opt, epochs=50, patience=3, progress=False)
+    assert history.stopped_early and history.epochs == 1 + 3
+    assert "no improvement" in history.stop_reason and "min_delta" in history.stop_reason
+    assert history.loss[-1] < history.loss[0]  # it did fall, just too little to count
+    assert (history.loss[0] - history.loss[-1]) < 1e-4 * history.loss[0]
+
+
+def test_min_delta_0_counts_any_decrease():
+    X, y = moons(20)
+    model = MLP(2, [3, 1], rng=0)
+    opt = SGD(model.parameters(), lr=1e-9)
+    history = fit(model, X, y, "hinge", opt, epochs=8, patience=3, min_delta=0.0, progress=False)
+    assert all(b < a for a, b in zip(history.loss, history.loss[1:]))  # strictly falling, every epoch
+    assert not history.stopped_early and history.epochs == 8
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-4, 1e6])
+def test_min_delta_is_relative_to_the_best_loss(scale):
+    # Epoch losses scripted by hand (× scale): 100 → 99.995 and 99.992 are within 1e-4 × 100 = 0.01 of
+    # the best, so no new best; 99.0 is; 98.999, 98.998, 98.997 are within 1e-4 × 99 = 0.0099 of it,
+    # so the third of them ends the run. The same count at every scale: the margin is relative.
+    script = iter(v * scale for v in [100.0, 99.995, 99.992, 99.0, 98.999, 98.998, 98.997, 1.0, 0.5])
+    calls = []
+
+    def loss(outs, ys):  # fit calls it for the step, then for the epoch's evaluation
+        calls.append(1)
+        base = mse_loss(outs, ys) * 0.0
+        return base + next(script) if len(calls) % 2 == 0 else base
+
+    X, y = moons(4)
+    model = MLP(2, [1], rng=0)
+    history = fit(model, X, y, loss, SGD(model.parameters(), lr=0.1), epochs=20, patience=3, progress=False)
+    assert history.epochs == 7 and history.stopped_early
+    assert "no improvement" in history.stop_reason
+
+
+# ---- accuracy only for classification losses ---------------------------------------------------------------
+def test_mse_on_integer_targets_reports_no_accuracy():
+    X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0]])
+    y = np.array([0, 2, 4, 6, 8])  # a regression whose targets happen to be whole numbers
+    model = MLP(1, [1], rng=0)
+    history = fit(model, X, y, "mse", SGD(model.parameters(), lr=0.01), epochs=3, progress=False)
+    assert history.accuracy == [None, None, None]
+    assert "accuracy" not in repr(history)
+
+
+def test_a_custom_loss_function_reports_no_accuracy_but_nn_classifiers_do():
+    X, y = moons(20)
+    for loss, has_accuracy in [
+        (lambda outs, ys: mse_loss(outs, ys), False),
+        (mse_loss, False),
+        ("bce", True),
+        (__import__("nn").hinge_loss, True),
+    ]:
+        model = MLP(2, [3, 1], rng=0)
+        history = fit(model, X, y, loss, SGD(model.parameters(), lr=0.05), epochs=2, progress=False)
+        assert (history.accuracy[-1] is not None) == has_accuracy, loss
+
+
+def test_bce_accuracy_counts_raw_scores_above_0_as_class_1():
+    X, y = moons(30)
+    model = MLP(2, [4, 1], rng=3)
+    history = fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), epochs=3, progress=False)
+    scores = [out.data for out in predict(model, X)]
+    right = sum((s > 0) == (t == 1) for s, t in zip(scores, y))
+    assert history.accuracy[-1] == pytest.approx(right / len(y))
+
+
+def test_bce_on_probabilities_cuts_at_one_half():
+    from nn import binary_cross_entropy
+
+    X = np.array([[0.2], [0.4], [0.6], [0.8]])
+    y = np.array([0, 0, 1, 0])
+    model = MLP(1, [1], rng=0)
+    model.layers[0].neurons[0].w[0].data, model.layers[0].neurons[0].b.data = 1.0, 0.0  # output = x
+
+    class Freeze:  # an optimizer that leaves the model alone, so the outputs stay x
+        param_groups = [{"lr": 0.0}]
+
+        def zero_grad(self):
+            pass
+
+        def step(self):
+            pass
+
+    history = fit(model, X, y, binary_cross_entropy, Freeze(), epochs=1, progress=False)
+    # outputs 0.2, 0.4, 0.6, 0.8 cut at 0.5 → classes 0, 0, 1, 1; the labels 0, 0, 1, 0: 3 of 4 right
+    # (a cut at 0, right for raw scores, would call all four class 1: 1 of 4).
+    assert history.accuracy == [0.75]
