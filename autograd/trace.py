@@ -19,14 +19,18 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable
+import textwrap
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .backward import backprop_order, propagate
 from .value import Value
 
-__all__ = ["trace_backward", "BackpropStep", "ParentStep", "Trace", "format_number", "node_names"]
+__all__ = [
+    "trace_backward", "BackpropStep", "ParentStep", "Trace", "format_number", "node_names", "stand_in_names",
+    "forward_order",
+]
 
 
 # ---- numbers and names shared by the trace and the pictures ---------------------------------------
@@ -60,40 +64,102 @@ def _factor(x: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+def stand_in_names(
+    forward: Sequence[Value],
+    root: Value | None = None,
+    *,
+    output: str = "out",
+    computed: str = "v",
+    leaf: str = "k",
+    parameter: str = "p",
+) -> dict[Value, str]:
+    """A distinct display name for every node of ``forward`` (inputs before the nodes made from them).
+
+    * a label that only one node has is its name;
+    * a label that several nodes share gets ``#1, #2, …`` in ``forward`` order (``x#1``, ``x#2``);
+    * an unlabeled ``root`` is called ``output`` (if no label uses it);
+    * other unlabeled nodes get numbered stand-ins that no label uses: leaves ``k1, k2, …`` (the value
+      shows next to the name wherever it matters), parameters ``p1, …``, computed nodes ``v1, …``.
+
+    No two nodes ever share a name, so "∂out/∂k1" always means one node. The graph is not changed.
+    """
+    counts: dict[str, int] = {}
+    for node in forward:
+        if node.label:
+            counts[node.label] = counts.get(node.label, 0) + 1
+    taken = set(counts)
+    names: dict[Value, str] = {}
+    counters: dict[str, int] = {}
+
+    def fresh(prefix: str) -> str:
+        while True:
+            counters[prefix] = counters.get(prefix, 0) + 1
+            name = f"{prefix}{counters[prefix]}"
+            if name not in taken:
+                taken.add(name)
+                return name
+
+    if root is not None and not root.label and output not in taken:
+        names[root] = output
+        taken.add(output)
+    repeats: dict[str, int] = {}
+    for node in forward:
+        if node in names:
+            continue
+        label = node.label
+        if label and counts[label] == 1:
+            names[node] = label
+        elif label:
+            while True:  # "x#2" could, in theory, be someone's label too
+                repeats[label] = repeats.get(label, 0) + 1
+                name = f"{label}#{repeats[label]}"
+                if name not in taken:
+                    break
+            taken.add(name)
+            names[node] = name
+        elif node.is_leaf:
+            names[node] = fresh(parameter if node.is_parameter else leaf)
+        else:
+            names[node] = fresh(computed)
+    return names
+
+
 def node_names(nodes: Iterable[Value]) -> dict[Value, str]:
-    """A readable name for every node: its label, or a stand-in that no label in the graph uses.
+    """A distinct, readable name for every node: its label, or a stand-in (see :func:`stand_in_names`).
 
     ``nodes`` should be in a deterministic order with the output first (as
     :func:`autograd.backward.backprop_order` gives them); an unlabeled output is called ``out``, and
     stand-ins are numbered in forward order (the reverse), so ``v1`` is computed before ``v2``.
-    Unlabeled leaves that are not parameters are constants and are named by their number (``2``,
-    ``(-1)``); unlabeled parameters become ``p1, p2, …``; unlabeled computed nodes ``v1, v2, …``.
+    Unlabeled leaves are ``x1, x2, …`` (constants such as the 2 in ``2*x`` too: their value is shown
+    beside them), unlabeled parameters ``p1, p2, …``, unlabeled computed nodes ``v1, v2, …``.
     """
     ordered = list(nodes)
-    taken = {node.label for node in ordered if node.label}
-    names: dict[Value, str] = {}
-    counters = {"p": 0, "v": 0}
+    if not ordered:
+        return {}
+    members = set(ordered)
+    forward = [node for node in forward_order(ordered[0]) if node in members]
+    placed = set(forward)
+    forward += [node for node in reversed(ordered) if node not in placed]  # not under ordered[0]
+    return stand_in_names(forward, ordered[0])
 
-    def fresh(prefix: str) -> str:
-        while True:
-            counters[prefix] += 1
-            name = f"{prefix}{counters[prefix]}"
-            if name not in taken:
-                return name
 
-    root = ordered[0] if ordered else None
-    for node in reversed(ordered):
-        if node in names:
+def forward_order(root: Value) -> list[Value]:
+    """Every node under ``root``, each after its inputs, in the order the expression computes them
+    (inputs left to right, depth first): how a learner reads the forward pass. Iterative (no recursion)."""
+    seen: set[Value] = set()
+    order: list[Value] = []
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
             continue
-        if node.label:
-            names[node] = node.label
-        elif node.is_leaf and not node.is_parameter:
-            names[node] = _factor(node.data)
-        elif node is root and "out" not in taken:
-            names[node] = "out"
-        else:
-            names[node] = fresh("p" if node.is_leaf else "v")
-    return names
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(node.parents) if p not in seen)
+    return order
 
 
 _CALL = re.compile(r"[^\W\d]\w*\([^()]*\)\Z")  # tanh(x), σ(x): already bracketed
@@ -104,6 +170,55 @@ def _bracketed(expr: str) -> str:
     if _CALL.match(expr) or re.fullmatch(r"\w+", expr) or re.fullmatch(r"\|[^|]*\|", expr):
         return expr
     return f"({expr})"
+
+
+#: ``str(trace)`` keeps its table within this many columns for typical graphs (formulas wrap).
+TABLE_WIDTH = 100
+_MIN_FORMULA = 16
+
+
+def _fit_widths(rows: Sequence[Sequence[str]], wrapping: Sequence[int], width: int, separators: int) -> list[int]:
+    """Column widths for ``rows``: natural widths, then the ``wrapping`` columns narrowed (the one with
+    the most room to give first, one character at a time) until the table fits ``width``, but never
+    below the width at which their formulas would have to break anywhere but before " = "."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    floor = {i: max(_unbreakable(r[i]) for r in rows) for i in wrapping}
+    excess = sum(widths) + separators - width
+    while excess > 0:
+        column = max(wrapping, key=lambda i: widths[i] - floor[i])
+        if widths[column] <= floor[column]:
+            break  # a very wide graph: better a wide table than formulas cut mid-symbol
+        widths[column] -= 1
+        excess -= 1
+    return widths
+
+
+def _unbreakable(text: str) -> int:
+    """The width a cell of :func:`_wrap_formula` cannot go below (its longest piece between " = ")."""
+    pieces = text.split(" = ")
+    return max([len(pieces[0])] + [len(p) + 4 for p in pieces[1:]])
+
+
+def _wrap_formula(text: str, width: int) -> list[str]:
+    """``∂tanh(n2)/∂n2 = 1 − tanh²(n2) = 0.001341`` in lines of at most ``width``, broken before " = "
+    (continuation lines start with "  = "), and at spaces only when one piece is still too long."""
+    if len(text) <= width:
+        return [text]
+    pieces = text.split(" = ")
+    lines: list[str] = []
+    current = pieces[0]
+    for piece in pieces[1:]:
+        if len(current) + 3 + len(piece) <= width:
+            current += " = " + piece
+        else:
+            lines.append(current)
+            current = "  = " + piece
+    lines.append(current)
+    out: list[str] = []
+    for item in lines:
+        out += textwrap.wrap(item, width, subsequent_indent="    ", break_on_hyphens=False,
+                             drop_whitespace=False) if len(item) > width else [item]
+    return [item.rstrip() for item in out]
 
 
 # ---- the trace --------------------------------------------------------------------------------------
@@ -228,21 +343,36 @@ class Trace(list):
         if not self:
             return "Trace: no steps"
         root = self[0]
-        header = ("step", "node", "value", f"∂{root.root_label}/∂node", "passes to", "local derivative",
-                  "contribution (upstream × local)")
-        rows = self._rows()
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        right = {0, 2, 3}
+        header = ("#", "node = value", f"∂{root.root_label}/∂node", "to", "local derivative", "upstream × local")
+        rows: list[tuple[str, ...]] = []
+        for s in self:
+            node = (f"{s.label} = {s.formula} = {format_number(s.data)}" if s.formula
+                    else f"{s.label} = {format_number(s.data)} (leaf)")
+            first = (str(s.index), node, format_number(s.upstream))
+            if not s.parents:
+                rows.append((*first, "", "(leaf: its gradient is final)", ""))
+            for i, p in enumerate(s.parents):
+                rows.append((*(first if i == 0 else ("", "", "")), p.label, p.derivative, p.contribution_text))
+        widths = _fit_widths([header, *rows], wrapping=(1, 4), width=TABLE_WIDTH, separators=2 * 4 + 3)
+        right = {0, 2}
 
         def line(cells: tuple[str, ...]) -> str:
             parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
-            return ("  ".join(parts[:4]) + " │ " + "  ".join(parts[4:])).rstrip()
+            return ("  ".join(parts[:3]) + " │ " + "  ".join(parts[3:])).rstrip()
+
+        def physical(cells: tuple[str, ...]) -> list[str]:
+            wrapped = [_wrap_formula(c, widths[i]) if i in (1, 4) else [c] for i, c in enumerate(cells)]
+            height = max(len(w) for w in wrapped)
+            return [line(tuple(w[k] if k < len(w) else "" for w in wrapped)) for k in range(height)]
 
         title = (f"Backprop from {root.label} = {format_number(root.data)}: {len(self)} steps "
                  "(each node is visited after every node that uses it)")
-        out = [title, "", line(header), "─" * len(line(header))]
-        out += [line(r) for r in rows]
-        out += ["", "Gradients of the leaves: " + self._leaf_summary()]
+        head = line(header)
+        out = textwrap.wrap(title, TABLE_WIDTH) + ["", head, "─" * len(head)]
+        for r in rows:
+            out += physical(r)
+        out += [""] + textwrap.wrap("Gradients of the leaves: " + self._leaf_summary(), TABLE_WIDTH,
+                                    subsequent_indent="  ", break_on_hyphens=False)
         return "\n".join(out)
 
     def _leaf_summary(self) -> str:
@@ -257,7 +387,7 @@ class Trace(list):
         e = html.escape
         root = self[0]
         head = ["step", "node", "value", f"∂{root.root_label}/∂node", "passes to", "local derivative",
-                "contribution (upstream × local)"]
+                "upstream × local"]
         cells = "".join(f"<th>{e(h)}</th>" for h in head)
         body = []
         for r in self._rows():
@@ -269,12 +399,19 @@ class Trace(list):
                 f"<p>Gradients of the leaves: {e(self._leaf_summary())}</p>")
 
 
-def compute_trace(root: Value, grad: float = 1.0) -> Trace:
-    """The trace of a backward pass from ``root`` without touching any ``.grad`` (the pictures use this)."""
+def compute_trace(root: Value, grad: float = 1.0, names: dict[Value, str] | None = None) -> Trace:
+    """The trace of a backward pass from ``root`` without touching any ``.grad`` (the pictures use this).
+
+    ``names`` ({node: display name}, every node) replaces the default :func:`node_names`, so that a page
+    that also shows questions (the quiz) uses one set of names throughout.
+    """
     if not isinstance(root, Value):
         raise TypeError(f"trace_backward expects a Value (the output to differentiate), got {type(root).__name__}")
     order = backprop_order(root, include_leaves=True)
-    names = node_names(order)
+    if names is None:
+        names = node_names(order)
+    elif any(node not in names for node in order):
+        raise ValueError("compute_trace: names must give a name to every node of the graph")
     root_label = names[root]
     total = len(order)
     steps: list[BackpropStep] = []

@@ -8,11 +8,13 @@ Fixtures (system Chromium via Playwright; skip without it, fail on CI) come from
 
 from __future__ import annotations
 
+import math
 import re
 
 import browser_support
 import pytest
 
+from autograd import Value
 from autograd.examples import lecture_graph
 from autograd.viz import save_backprop_html
 
@@ -158,4 +160,30 @@ def test_whole_quiz_makes_no_network_request(open_page, quiz_page):
         _answer(page, f"{value:g}")
         assert page.get_attribute("#quiz-feedback", "class") == "right", name
     assert _score(page) == (6, 6, 6)
+    assert external == [] and page.evaluate("window.__violations") == []
+
+
+# ---- a graph shown with rounded numbers: the picture's 4 digits are enough, a near miss says so -------
+@pytest.fixture(scope="module")
+def tanh_quiz(tmp_path_factory):
+    a, b, c = Value(2.0, "a"), Value(-3.0, "b"), Value(6.5, "c")
+    n = a * b + c
+    n.label = "n"
+    L = n.tanh()
+    L.label = "L"
+    path = tmp_path_factory.mktemp("quiz") / "tanh.html"
+    return save_backprop_html(L, path, quiz=True)
+
+
+def test_the_4_digits_the_picture_shows_are_right_and_a_near_miss_says_how_close(open_page, tanh_quiz):
+    page, external = open_page(tanh_quiz)
+    page.click("#next")
+    assert page.inner_text("#quiz-prompt") == "dL/dn = ?"
+    slope = 1 - math.tanh(0.5) ** 2  # by hand: dL/dn = tanh'(n) = 1 − tanh²(0.5), n = 2·(-3) + 6.5
+    _answer(page, f"{slope * 1.005:.4g}")  # 0.5 % off: close, not right
+    assert page.get_attribute("#quiz-feedback", "class") == "wrong"
+    feedback = page.inner_text("#quiz-feedback")
+    assert feedback.startswith("Close") and "0.5%" in feedback and "4 significant digits" in feedback
+    _answer(page, f"{slope:.4g}")  # what the pictures show: 4 significant digits
+    assert page.get_attribute("#quiz-feedback", "class") == "right"
     assert external == [] and page.evaluate("window.__violations") == []

@@ -8,7 +8,9 @@ dL/da = dL/dn1·b = 6, dL/db = dL/dn1·a = −4.
 from __future__ import annotations
 
 import io
+import math
 import re
+import shlex
 import subprocess
 import sys
 
@@ -156,3 +158,51 @@ def test_argparse_errors_and_help_through_main(capsys):
         main(["practice", "--help"])
     assert err.value.code == 0
     assert "hint" in capsys.readouterr().out
+
+
+# ---- marking to the precision shown ------------------------------------------------------------------
+def test_a_4_digit_answer_is_right_on_a_graph_shown_rounded():
+    # L = tanh(a·b + c) at a=2, b=-3, c=6.5: a·b + c = 0.5, so dL/dn2 = 1 − tanh²(0.5) = 0.786448…
+    slope = 1 - math.tanh(0.5) ** 2
+    assert f"{slope:.4g}" == "0.7864"
+    done = _gradstep("(a*b + c).tanh()", "--at", "a=2,b=-3,c=6.5", stdin="0.7864\nq\n")
+    assert "✓ Right" in done.stdout and "Score: 1 of 5 right" in done.stdout, done.stdout
+    assert "4 significant digits" in " ".join(done.stdout.split())  # the intro says what precision is asked for
+    strict = _gradstep("(a*b + c).tanh()", "--at", "a=2,b=-3,c=6.5", "--rtol", "1e-6", stdin="0.7864\nq\n")
+    assert "✗" in strict.stdout and "Close" in strict.stdout and "rtol=1e-06" in " ".join(strict.stdout.split())
+
+
+def test_one_times_one_is_not_marked_wrong_next_to_arithmetic_that_says_it_is_right():
+    # L = x·c at c = 1.0000049: dL/dx = c; the table shows c as 1.0, so the answer 1 is right by default
+    done = _gradstep("x*c", "--at", "x=2,c=1.0000049", stdin="1\n")
+    assert "✓ Right" in done.stdout, done.stdout
+    strict = _gradstep("x*c", "--at", "x=2,c=1.0000049", "--rtol", "1e-6", stdin="1\n")
+    assert "✗" in strict.stdout and "1.0 × 1.0 = 1.0" not in strict.stdout
+    assert "1.000005" in strict.stdout  # enough digits to see why 1 is wrong
+
+
+def test_hand_computable_expressions_stay_exact():
+    ex = Exercise.from_expression(EXPR, at=AT)
+    assert (ex.rtol, ex.atol) == (1e-6, 1e-9)
+    code, out = _session(["-2.001"], ex)  # dL/dn2 = f = −2; 0.05 % off is wrong here
+    assert "✗" in out and "Give exact answers" in " ".join(out.split())
+
+
+def test_bad_tolerance_is_refused(capsys):
+    with pytest.raises(SystemExit) as err:
+        main(["practice", "a*b", "--at", "a=1,b=2", "--rtol", "-1"])
+    assert err.value.code == 2 and "tolerance" in capsys.readouterr().err
+
+
+def test_the_pipe_example_in_the_help_runs_in_bash(capsys):
+    with pytest.raises(SystemExit):
+        main(["practice", "--help"])
+    (example,) = [ln.strip() for ln in capsys.readouterr().out.splitlines() if ln.strip().startswith("printf")]
+    printf, _, command = example.partition(" | ")
+    made = subprocess.run(["bash", "-c", printf], capture_output=True, text=True, timeout=30)
+    assert made.returncode == 0 and made.stderr == "", made.stderr
+    assert made.stdout.splitlines() == ["-2", "4", "h", "-2"]
+    words = shlex.split(command)
+    assert words[:2] == ["gradstep", "practice"]
+    done = _gradstep(*words[2:], stdin=made.stdout)
+    assert "Score: 3 of 6 right" in done.stdout and "hint:" in done.stdout  # -2, 4, hint, -2: all right

@@ -407,5 +407,7 @@ def test_quiz_lists_the_lecture_graph_mistakes_for_b():
         "candidates",
         "right_text",
         "wrong_text",
+        "precision",
+        "near",
     }
     assert set(data["candidates"][0]) == {"value", "mistake", "explanation"}

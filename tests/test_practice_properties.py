@@ -21,6 +21,7 @@ from strategies import kinks_are_clear, points, to_sympy, to_value, trees, value
 from autograd import Value
 from autograd.backward import backprop_order, local_derivatives, propagate
 from autograd.practice import check_grads, quiz_questions
+from autograd.practice.diagnose import display_names
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -98,8 +99,10 @@ def test_every_listed_mistake_is_what_its_definition_gives(case):
     _, _, root, _ = case
     grads = propagate(root)
     uses = _uses(root)
-    for question in quiz_questions(root):
-        (node,) = [n for n in grads if n.label == question.label]
+    names = display_names(root)
+    labels_before = {node: node.label for node in grads}
+    for question in quiz_questions(root, rtol=1e-6, atol=1e-9):  # check_grads' defaults, as _close
+        (node,) = [n for n in grads if names[n] == question.label]
         defined = _pattern_values(node, grads, uses)
         for cand in question.candidates:
             row = check_grads(root, {node: cand.value}).rows[0]
@@ -109,6 +112,7 @@ def test_every_listed_mistake_is_what_its_definition_gives(case):
             # first that fits wins: no earlier pattern explains this value
             earlier = list(defined)[: list(defined).index(cand.mistake)]
             assert not any(_close(cand.value, v) for m in earlier for v in defined[m])
+    assert {node: node.label for node in grads} == labels_before  # names shown, never set
 
 
 @SETTINGS

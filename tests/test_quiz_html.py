@@ -11,12 +11,13 @@ import base64
 import hashlib
 import html
 import json
+import math
 import re
 import shutil
 
 import pytest
 
-from autograd import Value
+from autograd import Value, backprop_order
 from autograd.__main__ import main
 from autograd.examples import lecture_graph
 from autograd.practice import quiz_questions
@@ -137,9 +138,12 @@ def test_plain_stepper_has_no_quiz(tmp_path):
 def test_unlabeled_nodes_get_names_that_prompts_and_pictures_share(tmp_path):
     x, w = Value(3.0, "x"), Value(-2.0, "w")
     out = (x * w + x).tanh()
+    nodes = backprop_order(out, include_leaves=True)
+    labels = [node.label for node in nodes]
     page = save_backprop_html(out, tmp_path / "q.html", quiz=True).read_text(encoding="utf-8")
     prompts = [q["prompt"] for q in _data(page)["questions"]]
-    assert out.label == "L" and prompts[0] == "dL/dn2 = ?" and "dL/dx = ?" in prompts
+    assert [node.label for node in nodes] == labels  # the names are shown, never set on the graph
+    assert out.label == "" and prompts[0] == "dL/dn2 = ?" and "dL/dx = ?" in prompts
     assert ">n2</text>" in page and ">n1</text>" in page
 
 
@@ -182,3 +186,56 @@ def test_graph_command_writes_the_quiz_with_quiz_flag(tmp_path, capsys):
     assert main(["graph", "a*b", "--at", "a=2,b=3", "--quiz"]) == 2
     err = capsys.readouterr().err
     assert "--backprop" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+# ---- tolerance as shown, and names shown without being set ---------------------------------------------
+def _tanh_graph():
+    a, b, c = Value(2.0, "a"), Value(-3.0, "b"), Value(6.5, "c")
+    return (a * b + c).tanh()
+
+
+def test_quiz_tolerance_matches_the_4_digits_its_pictures_show(tmp_path):
+    page = save_backprop_html(_tanh_graph(), tmp_path / "q.html", quiz=True).read_text(encoding="utf-8")
+    questions = _data(page)["questions"]
+    assert {(q["rtol"], q["atol"]) for q in questions} == {(1e-3, 5e-5)}
+    assert '"rtol":1e-06' not in page
+    # by hand, dL/dc = 1 − tanh²(0.5): the value the picture shows (4 significant digits) is accepted
+    slope = 1 - math.tanh(0.5) ** 2
+    shown = float(f"{slope:.4g}")
+    (q,) = [q for q in questions if q["label"] == "c"]
+    assert math.isclose(shown, q["expected"], rel_tol=q["rtol"], abs_tol=q["atol"])
+    assert "4 significant digits" in q["precision"]
+    exact = _data(save_backprop_html(lecture_graph().L, tmp_path / "l.html", quiz=True).read_text("utf-8"))
+    assert {(q["rtol"], q["atol"]) for q in exact["questions"]} == {(1e-6, 1e-9)}  # hand-computable
+
+
+def test_quiz_takes_rtol_and_atol_and_the_plain_stepper_refuses_them(tmp_path):
+    path = save_backprop_html(_tanh_graph(), tmp_path / "q.html", quiz=True, rtol=1e-5, atol=1e-8)
+    assert {(q["rtol"], q["atol"]) for q in _data(path.read_text("utf-8"))["questions"]} == {(1e-5, 1e-8)}
+    with pytest.raises(ValueError, match="quiz=True"):
+        save_backprop_html(_tanh_graph(), tmp_path / "p.html", rtol=1e-3)
+
+
+def test_quiz_mode_leaves_every_label_as_it_was(tmp_path):
+    a, b, c = Value(2.0), Value(-3.0), Value(6.5, "c")
+    out = (a * b + c) * 2.0
+    nodes = backprop_order(out, include_leaves=True)
+    before = [n.label for n in nodes]
+    page = save_backprop_html(out, tmp_path / "q.html", quiz=True).read_text(encoding="utf-8")
+    assert [n.label for n in nodes] == before
+    svg = _svg_text(_frames(page)[-1])
+    for name in ("L", "n1", "n2", "k1", "k2", "k3", "c"):  # the pictures use the questions' names
+        assert name in svg.splitlines(), name
+    prompts = [q["prompt"] for q in _data(page)["questions"]]
+    assert prompts == ["dL/dn2 = ?", "dL/dn1 = ?", "dL/dc = ?"]
+
+
+def test_graph_command_passes_rtol_to_the_quiz(tmp_path, capsys):
+    page = tmp_path / "quiz.html"
+    code = main(["graph", "(a*b + c).tanh()", "--at", "a=2,b=-3,c=6.5", "--backprop", str(page), "--quiz",
+                 "--rtol", "1e-6"])
+    assert code == 0
+    assert {q["rtol"] for q in _data(page.read_text(encoding="utf-8"))["questions"]} == {1e-6}
+    capsys.readouterr()
+    assert main(["graph", "a*b", "--at", "a=2,b=3", "--rtol", "1e-3"]) == 2
+    assert "--quiz" in capsys.readouterr().err

@@ -83,7 +83,7 @@ def test_leaves_parameters_constants_and_output_are_filled_differently():
         return re.search(rf'BGCOLOR="(#[0-9a-f]+)"><TR><TD><B>{label}</B>', source).group(1)
 
     computed = re.search(r'BGCOLOR="(#[0-9a-f]+)"><TR><TD><B>v\d', source).group(1)
-    colours = [fill("w"), fill("x"), fill("1"), fill("y"), computed]
+    colours = [fill("w"), fill("x"), fill("k1"), fill("y"), computed]
     assert len(set(colours)) == 5, colours
     for kind in ("parameter", "input (leaf)", "constant", "output", "computed"):  # the legend names them
         assert kind in source

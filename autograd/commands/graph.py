@@ -36,6 +36,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="write the backprop stepper: one HTML page, one frame per step")
     parser.add_argument("--quiz", action="store_true",
                         help="with --backprop: a quiz page that asks for each gradient before showing it")
+    parser.add_argument("--rtol", type=float, default=None, metavar="R",
+                        help="with --quiz: relative tolerance of a right answer (default: exact when every "
+                             "value and gradient is a small multiple of 0.5, else 1e-3: 4 significant digits)")
+    parser.add_argument("--atol", type=float, default=None, metavar="A",
+                        help="with --quiz: absolute tolerance, for answers near 0 (default 1e-9 or 5e-5)")
     parser.add_argument("--steps", action="store_true", help="print every backprop step as a table")
     parser.add_argument("--rankdir", default="LR", choices=["LR", "TB"],
                         help="draw left-to-right (LR, default) or top-to-bottom (TB)")
@@ -67,6 +72,11 @@ def _check_outputs(args: argparse.Namespace) -> None:
     if args.output is not None and Path(args.output).suffix.lower() not in _PICTURES:
         raise ExpressionError(f"cannot tell the picture format from {args.output!r}; "
                               f"end the file name in one of {', '.join(_PICTURES)}")
+    if (args.rtol is not None or args.atol is not None) and not args.quiz:
+        raise ExpressionError("--rtol/--atol set how exact a quiz answer must be: use them with --quiz")
+    for flag, value in (("--rtol", args.rtol), ("--atol", args.atol)):
+        if value is not None and not (value >= 0 and value != float("inf")):
+            raise ExpressionError(f"{flag} must be a finite number ≥ 0, e.g. 1e-3, not {value}")
     if args.quiz and args.backprop is None:
         raise ExpressionError("--quiz makes the --backprop page a quiz: give --backprop FILE.html too")
     if args.backprop is not None and Path(args.backprop).suffix.lower() not in _HTML:
@@ -109,8 +119,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     if args.backprop is not None:
         heading = "Backprop quiz" if args.quiz else "Backprop, step by step"
+        tolerance = {"rtol": args.rtol, "atol": args.atol} if args.quiz else {}
         path = save_backprop_html(root, args.backprop, quiz=args.quiz, rankdir=args.rankdir,
-                                  title=f"{heading}: {name} = {expr.text}")
+                                  title=f"{heading}: {name} = {expr.text}", **tolerance)
         what = "type each gradient, Enter checks it" if args.quiz else "use ← → to step"
         print(f"wrote {path} ({len(trace)} steps; open it in a browser, {what})")
     return 0

@@ -5,18 +5,24 @@ Without EXPR a random exercise is made (--level 1: + and *; 2: - / **2 and an in
 every variable a value with --at. Answers are read line by line, so they can be piped in:
 numbers or fractions such as -3/2; h shows a hint, q quits.
 
+How exact: when every value and gradient is a small multiple of 0.5 (levels 1 and 2, and e.g.
+"(a*b + c)*f" at whole numbers) answers must be exact; otherwise 4 significant digits are enough
+(rtol=1e-3, atol=5e-5). --rtol/--atol set the tolerance (math.isclose) instead.
+
 Exit code: 0 when every answer was right, 1 otherwise, 2 on bad input (expression, --at, --level).
 
 Examples:
   gradstep practice
   gradstep practice --level 2 --seed 7
   gradstep practice "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2
-  printf '-2\\n4\\nh\\n-2\\n' | gradstep practice "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2
+  printf -- '-2\\n4\\nh\\n-2\\n' | gradstep practice "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2
+  gradstep practice "(a*b + c).tanh()" --at a=2,b=-3,c=6.5 --rtol 1e-6
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import textwrap
@@ -46,6 +52,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="difficulty of a random exercise: 1, 2 or 3 (default 1)",
     )
     parser.add_argument("--seed", type=int, default=None, metavar="S", help="repeat the random exercise S")
+    parser.add_argument("--rtol", type=_tolerance, default=None, metavar="R",
+                        help="relative tolerance of a right answer, e.g. 1e-3 for 4 significant digits "
+                             "(default: exact for hand-computable exercises, else 1e-3)")
+    parser.add_argument("--atol", type=_tolerance, default=None, metavar="A",
+                        help="absolute tolerance, for answers near 0 (default: 1e-9 or 5e-5; with --rtol R "
+                             "alone, at most R/20)")
+
+
+def _tolerance(text: str) -> float:
+    """A tolerance as argparse reads it: a finite number ≥ 0 (1e-3, 0.001 or 1/1000)."""
+    try:
+        value = parse_number(text)
+    except ExpressionError as err:
+        raise argparse.ArgumentTypeError(f"{err}; e.g. 1e-3") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"a tolerance must be a number ≥ 0, e.g. 1e-3, not {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,13 +94,13 @@ def build(args: argparse.Namespace) -> Exercise:
     if args.expression is not None:
         if args.level is not None or args.seed is not None:
             raise ValueError("--level and --seed make a random exercise; leave them out when you give EXPR")
-        return Exercise.from_expression(args.expression, at=args.at or "")
+        return Exercise.from_expression(args.expression, at=args.at or "", rtol=args.rtol, atol=args.atol)
     if args.at is not None:
         raise ValueError('--at gives the values of EXPR\'s variables; give an expression too, e.g. "a*b + c"')
     level = 1 if args.level is None else args.level
     if level not in LEVELS:
         raise ValueError(f"--level must be 1, 2 or 3, got {level}")
-    return make_exercise(level, args.seed)
+    return make_exercise(level, args.seed, rtol=args.rtol, atol=args.atol)
 
 
 def session(exercise: Exercise, stdin: TextIO, out: TextIO, echo: bool = False) -> int:
@@ -131,10 +154,9 @@ def _intro(exercise: Exercise, out: TextIO) -> None:
     out.write(f"  {exercise.title}    at {exercise.inputs_text()}\n\n")
     out.write(textwrap.indent(exercise.forward_table(), "  ") + "\n\n")
     out_name = exercise.facts.names[exercise.root]
-    rounding = f" Answers to {exercise.decimals} decimals are fine." if exercise.decimals else ""
     lines = [
         f"Backprop starts at {out_name} with d{out_name}/d{out_name} = 1. Give each gradient in the order "
-        f"backprop visits the nodes.{rounding}",
+        f"backprop visits the nodes. {exercise.precision_text()}",
         "Type a number (fractions like -3/2 are fine), h for a hint, q to quit.",
     ]
     for line in lines:

@@ -2,7 +2,9 @@
 
 * :func:`check_grads` — mark answers {node or label: dL/dnode} against the engine (``.grad`` untouched);
 * :class:`Exercise` / :func:`make_exercise` — questions in backprop order, ``answer``, ``hint``, ``score``;
-* :func:`quiz_questions` — the same questions as data, for the HTML stepper's quiz mode.
+* :func:`quiz_questions` — the same questions as data, for the HTML stepper's quiz mode;
+* :mod:`.tolerance` — how exact an answer must be: :data:`EXACT` for hand-computable graphs, else
+  :data:`ROUNDED` (4 significant digits), unless a tolerance is given.
 
 A wrong answer is named with the first of :data:`MISTAKES` that explains it (and that the right answer
 does not): ``"accumulation"`` (one path of several), ``"local-only"`` (the local derivative, not
@@ -16,6 +18,7 @@ from .diagnose import MISTAKE_TITLES, MISTAKES
 from .exercises import LEVELS, Exercise, Feedback, Question, Score, make_exercise
 from .quiz import QuizCandidate, QuizQuestion, quiz_questions
 from .report import GradReport, GradRow, check_grads
+from .tolerance import EXACT, ROUNDED, Tolerance, default_tolerance
 
 __all__ = [
     "MISTAKES",
@@ -32,4 +35,8 @@ __all__ = [
     "quiz_questions",
     "QuizQuestion",
     "QuizCandidate",
+    "Tolerance",
+    "EXACT",
+    "ROUNDED",
+    "default_tolerance",
 ]

@@ -14,11 +14,15 @@ no derivative formulas of its own.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..backward import propagate
+from ..trace import forward_order as _forward_order
+from ..trace import stand_in_names
 from ..value import Value
 
 __all__ = [
@@ -36,6 +40,8 @@ __all__ = [
     "wrong_text",
     "display_names",
     "forward_order",
+    "shown_digits",
+    "current_digits",
 ]
 
 #: The mistake codes, in the order the diagnosis tries them (the first that fits wins).
@@ -186,58 +192,16 @@ def analyse(root: Value) -> GraphFacts:
 def forward_order(root: Value) -> list[Value]:
     """Every node, each after its inputs, in the order the expression computes them (inputs left to
     right, depth first), which is how a learner reads the forward pass. Iterative: no recursion."""
-    seen: set[Value] = set()
-    order: list[Value] = []
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents) if p not in seen)
-    return order
+    return _forward_order(root)
 
 
 def display_names(root: Value) -> dict[Value, str]:
-    """A name for every node: its label; ``L`` for an unlabeled output (if free); ``n1, n2, …`` (forward
-    order) for an unlabeled op node; the number itself for an unlabeled leaf (a constant such as the 2
-    in ``2*x``).
-
-    A label that several nodes share gets ``#1, #2, …`` appended, so every name shown is unambiguous.
+    """A distinct name for every node, without changing the graph: its label; ``L`` for an unlabeled
+    output (if free); ``n1, n2, …`` (forward order) for an unlabeled op node; ``x1, x2, …`` for an
+    unlabeled leaf (a constant such as the 2 in ``2*x``; its value is shown beside it); a label that
+    several nodes share gets ``#1, #2, …`` appended (see :func:`autograd.trace.stand_in_names`).
     """
-    forward = forward_order(root)
-    counts: dict[str, int] = {}
-    for node in forward:
-        if node.label:
-            counts[node.label] = counts.get(node.label, 0) + 1
-    taken = set(counts)
-    names: dict[Value, str] = {}
-    if not root.label and "L" not in taken:
-        names[root] = "L"
-        taken.add("L")
-    seen: dict[str, int] = {}
-    counter = 0
-    for node in forward:
-        if node in names:
-            continue
-        if node.label:
-            if counts[node.label] == 1:
-                names[node] = node.label
-            else:
-                seen[node.label] = seen.get(node.label, 0) + 1
-                names[node] = f"{node.label}#{seen[node.label]}"
-        elif node.is_leaf:
-            names[node] = fmt(node.data, paren=True, short=True)
-        else:
-            counter += 1
-            while f"n{counter}" in taken:
-                counter += 1
-            names[node] = f"n{counter}"
-    return names
+    return stand_in_names(forward_order(root), root, output="L", computed="n", leaf="k", parameter="p")
 
 
 def is_close(a: float, b: float, rtol: float, atol: float) -> bool:
@@ -386,25 +350,50 @@ def right_text(facts: GraphFacts, node: Value) -> str:
     return f"Right: {facts.recipe(node)}" + (f" (with {note})." if note else ".")
 
 
-def wrong_text(facts: GraphFacts, node: Value, answer: float | None = None) -> str:
-    """What a learner reads after a wrong answer that matches no known mistake."""
+def wrong_text(facts: GraphFacts, node: Value, answer: float | None = None, close: str = "") -> str:
+    """What a learner reads after a wrong answer that matches no known mistake; ``close`` is the
+    near-miss sentence (how far off, what precision is asked), put right after the numbers."""
     note = facts.locals_note(node)
     gave = f"you gave {fmt(answer)}, but " if answer is not None else ""
-    return f"Not quite: {gave}the right answer is {fmt(facts.grads[node])}. {facts.recipe(node)}" + (
+    close = f" {close}" if close else ""
+    return f"Not quite: {gave}the right answer is {fmt(facts.grads[node])}.{close} {facts.recipe(node)}" + (
         f" (with {note})." if note else "."
     )
 
 
 # ---- numbers as a learner reads them --------------------------------------------------------------
+#: How many significant digits :func:`fmt` shows; :func:`shown_digits` raises it for one explanation.
+_DIGITS: ContextVar[int] = ContextVar("gradstep_practice_digits", default=6)
+
+
+@contextmanager
+def shown_digits(digits: int) -> Iterator[None]:
+    """Within the block, :func:`fmt` shows ``digits`` significant digits (never fewer than 6): used so
+    that an explanation tells a near-miss answer from the right one (see ``tolerance.digits_to_tell``)."""
+    token = _DIGITS.set(max(6, min(17, int(digits))))
+    try:
+        yield
+    finally:
+        _DIGITS.reset(token)
+
+
+def current_digits() -> int:
+    """The significant digits :func:`fmt` shows right now (6 unless :func:`shown_digits` raised it)."""
+    return _DIGITS.get()
+
+
 def fmt(x: float, paren: bool = False, short: bool = False) -> str:
-    """2 → ``2.0``, 0.7615941 → ``0.761594``, -0.0 → ``0.0``; ``paren`` wraps a negative in ( )."""
+    """2 → ``2.0``, 0.7615941 → ``0.761594``, -0.0 → ``0.0``; ``paren`` wraps a negative in ( ).
+
+    Six significant digits, or more inside :func:`shown_digits`.
+    """
     x = float(x)
     if x == 0.0:
         x = 0.0  # no "-0.0"
     if not math.isfinite(x):
         text = repr(x)
     else:
-        text = f"{x:.6g}"
+        text = f"{x:.{_DIGITS.get()}g}"
         if "e" not in text and "." not in text and not short:
             text += ".0"
     if paren and text.startswith("-"):

@@ -9,7 +9,11 @@ Which nodes are asked about: every node the output depends on, in backprop order
 Every asked node needs a name. An :class:`Exercise` gives unlabeled op nodes the labels ``n1, n2, …``
 (in forward order, as the expression parser does) and an unlabeled output the label ``L``, by
 setting ``.label`` on those nodes only, so that questions, pictures and the learner use the same
-names. Labels that are already set are never changed.
+names. Labels that are already set are never changed. (Only an Exercise does this: ``check_grads``,
+``quiz_questions`` and ``save_backprop_html(quiz=True)`` use the same names without setting them.)
+
+How exact an answer must be follows :mod:`.tolerance`: exact for a graph whose values and gradients are
+all small multiples of 0.5, else 4 significant digits, unless ``rtol``/``atol`` are given.
 
 Scoring counts each question's *first* answer: answering again shows the feedback for the new value
 but does not change the score.
@@ -25,10 +29,13 @@ from typing import Any, NamedTuple
 
 from ..expr import parse_assignments, parse_expression, parse_number
 from ..value import Value
-from .diagnose import GraphFacts, analyse, display_names, fmt, forward_order
+from .diagnose import GraphFacts, analyse, display_names, fmt, forward_order, shown_digits
 from .report import GradReport, check_grads, mark
+from .tolerance import EXACT, Tolerance, precision_text, resolve_tolerance, significant_digits
 
-__all__ = ["Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable", "LEVELS"]
+__all__ = [
+    "Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable", "graph_numbers", "LEVELS",
+]
 
 #: What each level of :func:`make_exercise` practises.
 LEVELS: dict[int, str] = {
@@ -37,7 +44,7 @@ LEVELS: dict[int, str] = {
     3: "a tanh neuron or an exp/log step, answers to 4 decimals",
 }
 
-DEFAULT_RTOL, DEFAULT_ATOL = 1e-6, 1e-9
+DEFAULT_RTOL, DEFAULT_ATOL = EXACT  # hand-computable graphs; others default to tolerance.ROUNDED
 # Level 3 answers are typed to 4 decimals, often from upstream values that were rounded too.
 ROUNDED_RTOL, ROUNDED_ATOL = 1e-3, 1e-3
 
@@ -85,6 +92,10 @@ class Exercise:
     is the seed dL/dL = 1) and without constants; unlabeled op nodes are labelled ``n1, n2, …`` (see
     the module docstring). ``score`` counts each question's first answer.
 
+    ``rtol``/``atol`` (``math.isclose``) default to the rule of :mod:`autograd.practice.tolerance`:
+    exact when every value and gradient is a small multiple of 0.5, else 4 significant digits
+    (rtol=1e-3, atol=5e-5). Numbers are shown with at least the digits the tolerance asks for.
+
     >>> from autograd.examples import lecture_graph
     >>> ex = Exercise(lecture_graph().L)
     >>> [q.prompt for q in ex.questions][:2]
@@ -97,8 +108,8 @@ class Exercise:
         self,
         root: Value,
         *,
-        rtol: float = DEFAULT_RTOL,
-        atol: float = DEFAULT_ATOL,
+        rtol: float | None = None,
+        atol: float | None = None,
         text: str | None = None,
         level: int | None = None,
         seed: int | None = None,
@@ -106,12 +117,10 @@ class Exercise:
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"Exercise takes the output Value of a graph, got {type(root).__name__}")
-        if not (rtol >= 0 and atol >= 0):
-            raise ValueError(f"rtol and atol must be ≥ 0, got rtol={rtol}, atol={atol}")
         label_graph(root)
         self.root = root
         self.facts: GraphFacts = analyse(root)
-        self.rtol, self.atol = float(rtol), float(atol)
+        self.rtol, self.atol = resolve_tolerance(rtol, atol, graph_numbers(self.facts))
         self.text = text
         self.level, self.seed, self.decimals = level, seed, decimals
         nodes = askable(self.facts)
@@ -147,11 +156,31 @@ class Exercise:
         return cls(root, **options)
 
     # ---- asking and marking -----------------------------------------------------------------------
+    @property
+    def tolerance(self) -> Tolerance:
+        """(rtol, atol) that answers are marked with."""
+        return Tolerance(self.rtol, self.atol)
+
+    @property
+    def digits(self) -> int:
+        """Significant digits the numbers are shown with: 6, or more when the tolerance asks for more."""
+        return max(6, significant_digits(self.rtol))
+
+    def precision_text(self) -> str:
+        """What the marking asks for, in words (see :func:`autograd.practice.tolerance.precision_text`)."""
+        if self.decimals is not None:
+            return (f"Answers to {self.decimals} decimals are fine (marked right within "
+                    f"{self.atol:g}, or {self.rtol * 100:g}% of the right value).")
+        if self.tolerance == EXACT:
+            return "Give exact answers."
+        return precision_text(self.tolerance)
+
     def answer(self, i: int, value: Any) -> Feedback:
         """Mark ``value`` as the answer to question ``i`` (a number, or text such as ``"-3/2"``)."""
         question = self._question(i)
         number = _as_number(value)
-        row = mark(self.facts, question.node, number, self.rtol, self.atol)
+        with shown_digits(self.digits):
+            row = mark(self.facts, question.node, number, self.rtol, self.atol)
         feedback = Feedback(row.correct, row.expected, row.mistake, row.explanation, number, question.label)
         self._first.setdefault(question.index, feedback)
         return feedback
@@ -182,18 +211,22 @@ class Exercise:
         return f"{name} = {self.text}" if self.text else self.facts.formula(self.root)
 
     def inputs_text(self) -> str:
-        """``a=2, b=-3``: the values of the labelled inputs."""
+        """``a=2, b=-3``: the values of the labelled inputs, as given (up to 12 significant digits)."""
         leaves = [n for n in forward_order(self.root) if n.is_leaf and n.label]
-        return ", ".join(f"{self.facts.names[n]}={fmt(n.data, short=True)}" for n in leaves)
+        with shown_digits(12):
+            return ", ".join(f"{self.facts.names[n]}={fmt(n.data, short=True)}" for n in leaves)
 
     def forward_table(self) -> str:
-        """The forward pass as a compact table: each node, how it is computed, and its value."""
+        """The forward pass as a compact table: each node, how it is computed, and its value (constants
+        too, under their stand-in names ``x1, x2, …``, so every name in a formula has a row)."""
         rows = []
-        for node in forward_order(self.root):
-            if node.is_leaf and not node.label:
-                continue  # a constant; it shows inside the formulas
-            formula = self.facts.formula(node).partition(" = ")[2] if not node.is_leaf else "(input)"
-            rows.append((self.facts.names[node], formula, fmt(node.data)))
+        with shown_digits(self.digits):
+            for node in forward_order(self.root):
+                if node.is_leaf:
+                    formula = "(input)" if node.label else "(constant)"
+                else:
+                    formula = self.facts.formula(node).partition(" = ")[2]
+                rows.append((self.facts.names[node], formula, fmt(node.data)))
         w_name = max(len("node"), *(len(r[0]) for r in rows))
         w_formula = max(len("computed as"), *(len(r[1]) for r in rows))
         w_value = max(len("value"), *(len(r[2]) for r in rows))
@@ -221,6 +254,11 @@ def askable(facts: GraphFacts) -> list[Value]:
     return [n for n in facts.order if n is not facts.root and not (n.is_leaf and not n.label)]
 
 
+def graph_numbers(facts: GraphFacts) -> list[float]:
+    """Every value and every gradient of the graph: what the default tolerance is decided on."""
+    return [node.data for node in facts.order] + list(facts.grads.values())
+
+
 def label_graph(root: Value) -> None:
     """Name the unlabeled op nodes ``n1, n2, …`` and an unlabeled output ``L`` (labels set stay)."""
     for node, name in display_names(root).items():
@@ -242,13 +280,16 @@ def _as_number(value: Any) -> float:
 
 
 # ---- random exercises ---------------------------------------------------------------------------------
-def make_exercise(level: int = 1, seed: int | None = None) -> Exercise:
+def make_exercise(
+    level: int = 1, seed: int | None = None, *, rtol: float | None = None, atol: float | None = None
+) -> Exercise:
     """A random exercise; the same ``level`` and ``seed`` always give the same one.
 
     Level 1: ``+`` and ``*``, 3–6 nodes. Level 2: adds ``-``, ``/`` and ``**2``, and always uses one
     input twice. At levels 1–2 every value and every gradient is a multiple of 0.5 (small integers or
     halves), so everything can be worked out in one's head. Level 3: a tanh neuron, or an exp/log
-    step; answers to 4 decimals are accepted within 0.001.
+    step; answers to 4 decimals are accepted within 0.001. ``rtol``/``atol`` replace the level's
+    tolerance.
     """
     if isinstance(level, bool) or level not in LEVELS:
         raise ValueError(
@@ -267,6 +308,8 @@ def make_exercise(level: int = 1, seed: int | None = None) -> Exercise:
             options: dict[str, Any] = {"level": level, "seed": seed}
             if level == 3:
                 options.update(rtol=ROUNDED_RTOL, atol=ROUNDED_ATOL, decimals=4)
+            if rtol is not None or atol is not None:
+                options.update(rtol=rtol, atol=atol, decimals=None)
             return Exercise.from_expression(text, at=values, **options)
     raise RuntimeError(
         f"no level-{level} exercise found for seed {seed}; try another seed"

@@ -3,8 +3,12 @@
 A page (the HTML stepper's quiz mode) cannot run Python, so it gets, for each question, the values a
 classic mistake would give with the explanation ``check_grads`` would print for it. A typed answer is
 marked right when it is within ``rtol``/``atol`` of ``expected`` (as ``math.isclose``); else the first
-candidate within tolerance names the mistake; else ``wrong_text`` is shown. That reproduces exactly what
-:func:`~autograd.practice.check_grads` says, because both read the same candidate list.
+candidate within tolerance names the mistake; else ``wrong_text`` is shown (after ``precision``, the
+tolerance in words, when the answer is a near miss: within ``near`` relative distance of ``expected``).
+That reproduces what :func:`~autograd.practice.check_grads` says, because both read the same candidate
+list. The tolerance defaults to the rule of :mod:`.tolerance` (exact for hand-computable graphs, else 4
+significant digits, as many as the quiz pictures show), and the texts show at least as many digits as
+it asks for.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..value import Value
-from .diagnose import analyse, candidates, right_text, wrong_text
-from .exercises import DEFAULT_ATOL, DEFAULT_RTOL, Exercise, askable, label_graph, prompt
+from .diagnose import GraphFacts, analyse, candidates, right_text, shown_digits, wrong_text
+from .exercises import Exercise, askable, graph_numbers, prompt
+from .tolerance import NEAR_MISS_RELATIVE, Tolerance, precision_text, resolve_tolerance, significant_digits
 
 __all__ = ["QuizCandidate", "QuizQuestion", "quiz_questions"]
 
@@ -44,6 +49,8 @@ class QuizQuestion:
     candidates: list[QuizCandidate]
     right_text: str
     wrong_text: str
+    precision: str = ""  # the tolerance in words, for a near miss
+    near: float = NEAR_MISS_RELATIVE  # a wrong answer within this relative distance is a near miss
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (floats, strings, lists, dicts)."""
@@ -57,9 +64,10 @@ def quiz_questions(
 ) -> list[QuizQuestion]:
     """One :class:`QuizQuestion` per node that :class:`Exercise` asks about, in backprop order.
 
-    ``root`` is the output of a graph (its unlabeled op nodes get labels ``n1, n2, …``, as in an
-    Exercise) or an :class:`Exercise` (its tolerances are used unless given). A graph with nothing to
-    ask (a leaf, or only constants) gives ``[]``.
+    ``root`` is the output of a graph or an :class:`Exercise` (its tolerances are used unless given).
+    Unlabeled nodes are named as in a report (``n1, n2, …``, ``L``, ``x1, …``) without setting any
+    ``.label``. ``rtol``/``atol`` default to the rule of :mod:`autograd.practice.tolerance`. A graph
+    with nothing to ask (a leaf, or only constants) gives ``[]``.
     """
     if isinstance(root, Exercise):
         rtol = root.rtol if rtol is None else rtol
@@ -67,26 +75,28 @@ def quiz_questions(
         root = root.root
     if not isinstance(root, Value):
         raise TypeError(f"quiz_questions takes the output Value of a graph, got {type(root).__name__}")
-    rtol = DEFAULT_RTOL if rtol is None else float(rtol)
-    atol = DEFAULT_ATOL if atol is None else float(atol)
-    label_graph(root)
     facts = analyse(root)
+    rtol, atol = resolve_tolerance(rtol, atol, graph_numbers(facts))
+    tol = Tolerance(rtol, atol)
     questions = []
     for node in askable(facts):
-        cands = [
-            QuizCandidate(c.value, c.mistake, c.explain(c.value)) for c in candidates(facts, node, rtol, atol)
-        ]
-        questions.append(
-            QuizQuestion(
-                label=facts.names[node],
-                prompt=prompt(facts, node),
-                expected=facts.grads[node],
-                rtol=rtol,
-                atol=atol,
-                hint=facts.hint(node),
-                candidates=cands,
-                right_text=right_text(facts, node),
-                wrong_text=wrong_text(facts, node),
-            )
-        )
+        with shown_digits(significant_digits(rtol)):
+            questions.append(_question(facts, node, tol))
     return questions
+
+
+def _question(facts: GraphFacts, node: Value, tol: Tolerance) -> QuizQuestion:
+    rtol, atol = tol
+    cands = [QuizCandidate(c.value, c.mistake, c.explain(c.value)) for c in candidates(facts, node, rtol, atol)]
+    return QuizQuestion(
+        label=facts.names[node],
+        prompt=prompt(facts, node),
+        expected=facts.grads[node],
+        rtol=rtol,
+        atol=atol,
+        hint=facts.hint(node),
+        candidates=cands,
+        right_text=right_text(facts, node),
+        wrong_text=wrong_text(facts, node),
+        precision=precision_text(tol),
+    )

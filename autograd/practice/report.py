@@ -11,7 +11,19 @@ from typing import Any
 
 from ..expr import ExpressionError, parse_number
 from ..value import Value
-from .diagnose import GraphFacts, analyse, diagnose, fmt, is_close, right_text, wrong_text
+from .diagnose import (
+    GraphFacts,
+    analyse,
+    current_digits,
+    diagnose,
+    fmt,
+    forward_order,
+    is_close,
+    right_text,
+    shown_digits,
+    wrong_text,
+)
+from .tolerance import ROUNDED, Tolerance, digits_to_tell, is_near_miss, near_miss_text
 
 __all__ = ["GradRow", "GradReport", "check_grads", "mark", "resolve_answers"]
 
@@ -26,6 +38,7 @@ class GradRow:
     correct: bool
     mistake: str | None
     explanation: str
+    near_miss: bool = False  # wrong, but within about 1 % of the right value
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,7 @@ class GradReport:
     """
 
     rows: tuple[GradRow, ...]
+    rtol: float | None = None  # the tolerance the rows were marked with (None: not known)
 
     @property
     def ok(self) -> bool:
@@ -48,7 +62,8 @@ class GradReport:
         lines = [f"{'node':<{width}}  {'your answer':>12}  {'expected':>10}  {'mark':<7}  mistake"]
         for row in self.rows:
             mark = "✓ right" if row.correct else "✗ wrong"
-            numbers = f"{fmt(row.answer):>12}  {fmt(row.expected):>10}"
+            with shown_digits(6 if row.correct else digits_to_tell(row.answer, row.expected)):
+                numbers = f"{fmt(row.answer):>12}  {fmt(row.expected):>10}"
             lines.append(f"{row.label:<{width}}  {numbers}  {mark:<7}  {row.mistake or ''}".rstrip())
         wrong = [row for row in self.rows if not row.correct]
         for row in wrong:
@@ -59,6 +74,12 @@ class GradReport:
         right = len(self.rows) - len(wrong)
         lines.append("")
         lines.append(f"{right} of {len(self.rows)} right" + (": all correct." if not wrong else "."))
+        near = sum(row.near_miss for row in self.rows)
+        if near and self.rtol is not None and self.rtol < ROUNDED.rtol:
+            lines.extend(textwrap.wrap(
+                f"{near} of the wrong answers {'is' if near == 1 else 'are'} close to right: if you worked "
+                "from rounded numbers, mark with a looser tolerance, e.g. check_grads(root, answers, "
+                "rtol=1e-3) for 4 significant digits.", width=100))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -70,10 +91,12 @@ class GradReport:
         for row in self.rows:
             colour = "#e6f4ea" if row.correct else "#fce8e6"
             mark = "✓" if row.correct else "✗"
+            with shown_digits(6 if row.correct else digits_to_tell(row.answer, row.expected)):
+                answer, expected = fmt(row.answer), fmt(row.expected)
             cells.append(
                 f'<tr style="background:{colour}"><td><b>{html.escape(row.label)}</b></td>'
-                f'<td style="text-align:right">{fmt(row.answer)}</td>'
-                f'<td style="text-align:right">{fmt(row.expected)}</td>'
+                f'<td style="text-align:right">{answer}</td>'
+                f'<td style="text-align:right">{expected}</td>'
                 f"<td>{mark}</td><td>{html.escape(row.mistake or '')}</td>"
                 f'<td style="text-align:left">{html.escape(row.explanation)}</td></tr>'
             )
@@ -89,12 +112,19 @@ class GradReport:
 def check_grads(
     root: Value, answers: Mapping[Any, Any], rtol: float = 1e-6, atol: float = 1e-9
 ) -> GradReport:
-    """Mark hand-computed gradients: ``answers`` maps nodes (or their labels) to dL/dnode, L = ``root``.
+    """Mark hand-computed gradients: ``answers`` maps nodes (or their names) to dL/dnode, L = ``root``.
 
-    The right values come from the engine's backward pass, which leaves every ``.grad`` as it was.
-    An answer is right when it is within ``rtol``/``atol`` of the right value (``math.isclose``). A
-    wrong answer is diagnosed as one of :data:`~autograd.practice.MISTAKES` (the first that explains
-    it), or ``None`` when none does.
+    A key may be a node, its label, or the name a report shows for it: an unlabeled op node is
+    ``n1, n2, …``, an unlabeled output ``L``, an unlabeled leaf ``x1, x2, …``, and a label that several
+    nodes share is ``x#1, x#2, …`` (forward order). The right values come from the engine's backward
+    pass, which leaves every ``.grad`` and every ``.label`` as it was.
+
+    An answer is right when it is within ``rtol``/``atol`` of the right value (``math.isclose``); the
+    defaults ask for about 7 significant digits (or the exact value), so for answers worked out from
+    rounded numbers pass e.g. ``rtol=1e-3`` (4 significant digits). A wrong answer is diagnosed as one
+    of :data:`~autograd.practice.MISTAKES` (the first that explains it), or ``None`` when none does; a
+    wrong answer close to the right one says how close and what precision is required, and its
+    explanation shows enough digits to tell the two apart.
 
     >>> from autograd.examples import lecture_graph
     >>> g = lecture_graph()
@@ -111,7 +141,7 @@ def check_grads(
         mark(facts, node, value, rtol, atol)
         for node, value in sorted(resolved.items(), key=lambda kv: rank[kv[0]])
     ]
-    return GradReport(tuple(rows))
+    return GradReport(tuple(rows), rtol)
 
 
 def mark(facts: GraphFacts, node: Value, answer: float, rtol: float, atol: float) -> GradRow:
@@ -120,55 +150,80 @@ def mark(facts: GraphFacts, node: Value, answer: float, rtol: float, atol: float
     label = facts.names[node]
     if is_close(answer, expected, rtol, atol):
         return GradRow(label, answer, expected, True, None, right_text(facts, node))
-    found = diagnose(facts, node, answer, rtol, atol)
-    if found is None:
-        return GradRow(label, answer, expected, False, None, wrong_text(facts, node, answer))
-    return GradRow(label, answer, expected, False, found.mistake, found.explain(answer))
+    # Enough digits that no number in the text reads the same as the right one when the mark says wrong.
+    with shown_digits(digits_to_tell(answer, expected, minimum=current_digits())):
+        found = diagnose(facts, node, answer, rtol, atol)
+        if found is not None:
+            return GradRow(label, answer, expected, False, found.mistake, found.explain(answer))
+        tol = Tolerance(rtol, atol)
+        near = is_near_miss(answer, expected, tol)
+        close = near_miss_text(answer, expected, tol) if near else ""
+        return GradRow(label, answer, expected, False, None, wrong_text(facts, node, answer, close), near)
 
 
 def resolve_answers(facts: GraphFacts, answers: Mapping[Any, Any]) -> dict[Value, float]:
-    """{node: answer as float}, from keys that are nodes or labels; ValueError names usable labels."""
+    """{node: answer as float}, from keys that are nodes, labels or the names reports show.
+
+    ValueError lists the names that can be used, and the labels that several nodes share.
+    """
     if not isinstance(answers, Mapping):
         raise TypeError(
             f"check_grads: answers must be a dict of node or label → dL/dnode, got {type(answers).__name__}"
         )
     if not answers:
         raise ValueError(f"check_grads: no answers given; e.g. {{{_example(facts)}}}")
+    forward = forward_order(facts.root)
     by_label: dict[str, list[Value]] = {}
-    for node in facts.order:
+    for node in forward:
         if node.label:
             by_label.setdefault(node.label, []).append(node)
-    usable = [label for label, nodes in by_label.items() if len(nodes) == 1]
+    by_name = {facts.names[node]: node for node in forward}
     resolved: dict[Value, float] = {}
     for key, raw in answers.items():
         if isinstance(key, Value):
             if key not in facts.grads:
                 raise ValueError(
                     f"check_grads: {key!r} is not part of the graph of the output; answer for nodes that the "
-                    f"output was computed from (labels: {', '.join(usable) or 'none'})"
+                    f"output was computed from ({_usable(facts, forward, by_label)})"
                 )
             node = key
         elif isinstance(key, str):
-            nodes = by_label.get(key, [])
-            if len(nodes) != 1:
+            shared = by_label.get(key, [])
+            if len(shared) == 1:
+                node = shared[0]
+            elif key in by_name and len(shared) == 0:
+                node = by_name[key]  # a stand-in name a report showed: n1, L, x1, x#2
+            else:
+                shown = ", ".join(facts.names[n] for n in shared)
                 problem = (
-                    "is not a label in this graph" if not nodes else f"is the label of {len(nodes)} nodes"
+                    f"is the label of {len(shared)} nodes (shown as {shown})" if shared
+                    else "is not a name in this graph"
                 )
                 raise ValueError(
-                    f"check_grads: {key!r} {problem}; use one of the labels {', '.join(usable) or '(none)'}, "
-                    "or the node itself as the key"
+                    f"check_grads: {key!r} {problem}; {_usable(facts, forward, by_label)}; "
+                    "or use the node itself as the key"
                 )
-            node = nodes[0]
         else:
             raise TypeError(
                 f"check_grads: an answer's key must be a node or a label, got {type(key).__name__}"
             )
         if node in resolved:
             raise ValueError(
-                f"check_grads: {facts.names[node]} is answered twice (once by node, once by label)"
+                f"check_grads: {facts.names[node]} is answered twice (by two keys for the same node)"
             )
         resolved[node] = _number(raw, facts.names[node])
     return resolved
+
+
+def _usable(facts: GraphFacts, forward: list[Value], by_label: dict[str, list[Value]]) -> str:
+    """"use one of the names a, b, n1, L (labels shared by several nodes: x as x#1, x#2)"."""
+    names = ", ".join(facts.names[node] for node in forward) or "(none)"
+    text = f"use one of the names {names}"
+    shared = [f"{label} as {', '.join(facts.names[n] for n in nodes)}" for label, nodes in by_label.items()
+              if len(nodes) > 1]
+    if shared:
+        text += f" (labels shared by several nodes: {'; '.join(shared)})"
+    return text
 
 
 def _number(raw: Any, name: str) -> float:

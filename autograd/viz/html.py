@@ -38,22 +38,31 @@ def save_backprop_html(
     title: str | None = None,
     rankdir: str = "LR",
     max_nodes: int = DEFAULT_FRAME_NODES,
+    rtol: float | None = None,
+    atol: float | None = None,
 ) -> Path:
     """Write one self-contained HTML page that steps through backprop from ``root``, one frame per step.
 
     Prev/Next buttons, a slider and the ←/→ keys move between steps; the step's chain-rule explanation
     is shown under the picture. No network access (a Content-Security-Policy forbids it). The write is
-    atomic. Needs Graphviz's ``dot`` program. No ``.grad`` is changed. Returns the path.
+    atomic. Needs Graphviz's ``dot`` program. No ``.grad`` and no ``.label`` is changed. Returns the path.
 
     With ``quiz=True`` the page asks, at each step, for that node's gradient before showing it: type it,
     press Check (or Enter) and it is marked right, or wrong with the classic mistake it matches (see
-    :mod:`autograd.viz.quiz_page`). Quiz mode names unlabeled op nodes ``n1, n2, …`` (and an unlabeled
-    output ``L``) by setting their ``.label``, so the questions and the pictures use the same names.
+    :mod:`autograd.viz.quiz_page`). An answer is right within ``rtol``/``atol`` (``math.isclose``);
+    by default exactly for a graph whose values and gradients are all small multiples of 0.5, else to 4
+    significant digits (rtol=1e-3, atol=5e-5), as the pictures show them. Unlabeled nodes are shown
+    as ``n1, n2, …`` (an unlabeled output ``L``, unlabeled leaves ``x1, …``) in the pictures and the
+    questions alike; no ``.label`` is changed.
     """
     if quiz:
         from .quiz_page import quiz_page  # imports autograd.practice only when a quiz is asked for
 
-        return atomic_write(path, quiz_page(root, title=title, rankdir=rankdir, max_nodes=max_nodes))
+        page = quiz_page(root, title=title, rankdir=rankdir, max_nodes=max_nodes, rtol=rtol, atol=atol)
+        return atomic_write(path, page)
+    if rtol is not None or atol is not None:
+        raise ValueError("rtol and atol set how exact a quiz answer must be: pass quiz=True with them, "
+                         "or leave them out for the plain stepper")
     frames, trace = frames_and_trace(root, rankdir=rankdir, max_nodes=max_nodes, caption=False)
     first = trace[0]
     heading = title or f"Backprop, step by step: {first.label} = {first.formula or first.label}"

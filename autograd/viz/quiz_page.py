@@ -35,7 +35,8 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 
 from ..practice.diagnose import MISTAKE_TITLES, analyse
 from ..practice.exercises import askable
@@ -44,7 +45,7 @@ from ..trace import BackpropStep, Trace, compute_trace, format_number, grad_name
 from ..value import Value
 from ._render import Graph, inline_svg, to_svgs
 from .frames import DEFAULT_FRAME_NODES, _edge_amounts, _reserved_widths
-from .graph import Style, build_digraph, snapshot, text_width
+from .graph import Snapshot, Style, build_digraph, snapshot, text_width
 from .html import kinds_present, page_html
 
 __all__ = ["quiz_page", "quiz_pictures", "quiz_data"]
@@ -55,13 +56,17 @@ def quiz_page(
     title: str | None = None,
     rankdir: str = "LR",
     max_nodes: int = DEFAULT_FRAME_NODES,
+    rtol: float | None = None,
+    atol: float | None = None,
 ) -> str:
     """The quiz page's HTML for the graph under ``root`` (see the module docstring for the design).
 
-    Labels unlabeled op nodes ``n1, n2, …`` (and an unlabeled output ``L``), as an Exercise does.
-    Raises ValueError when the graph has nothing to ask or a gradient that is not a finite number.
+    Unlabeled nodes are shown under the names the questions use (``n1, n2, …``, ``L``, ``x1, …``); no
+    ``.label`` (and no ``.grad``) is changed. ``rtol``/``atol`` default to the practice rule (exact for
+    hand-computable graphs, else 4 significant digits, as the pictures show). Raises ValueError when
+    the graph has nothing to ask or a gradient that is not a finite number.
     """
-    questions = quiz_questions(root)  # first: it labels the graph, so the pictures use the same names
+    questions = quiz_questions(root, rtol=rtol, atol=atol)
     if not questions:
         raise ValueError(
             "nothing to quiz on: no node of this graph can be asked about (the output's own gradient is "
@@ -73,7 +78,7 @@ def quiz_page(
     nodes = askable(facts)
     if [facts.names[n] for n in nodes] != [q.label for q in questions]:  # both walk the same order
         raise RuntimeError("internal error: the quiz questions and the graph's nodes are out of step")
-    pictures, trace = quiz_pictures(root, nodes, rankdir=rankdir, max_nodes=max_nodes)
+    pictures, trace = quiz_pictures(root, nodes, rankdir=rankdir, max_nodes=max_nodes, names=facts.names)
     question_at = {node: i for i, node in enumerate(nodes)}
     step_questions = [question_at.get(step.node) for step in trace]
     data = quiz_data(questions, step_questions)
@@ -106,15 +111,23 @@ def quiz_page(
 
 
 def quiz_pictures(
-    root: Value, asked: Collection[Value], rankdir: str = "LR", max_nodes: int = DEFAULT_FRAME_NODES
+    root: Value,
+    asked: Collection[Value],
+    rankdir: str = "LR",
+    max_nodes: int = DEFAULT_FRAME_NODES,
+    names: Mapping[Value, str] | None = None,
 ) -> tuple[list[tuple[Graph | None, Graph]], Trace]:
     """Per backprop step, (question picture or None, answer picture); nodes in ``asked`` get a question.
 
     A node's gradient, and the amount on each edge into it, is drawn from its own step's answer picture
-    on (earlier steps' questions count as answered). No ``.grad`` is changed.
+    on (earlier steps' questions count as answered). ``names`` ({node: name}) replaces the pictures' and
+    the steps' own names (the quiz passes the questions' names). No ``.grad`` or ``.label`` is changed.
     """
     snap = snapshot(root, max_nodes, what="step through")
-    trace = compute_trace(root)
+    if names is not None:
+        views = tuple(replace(view, name=names[node]) for node, view in zip(_by_index(snap), snap.nodes))
+        snap = replace(snap, nodes=views)
+    trace = compute_trace(root, names=dict(names) if names is not None else None)
     step_of = {snap.index[step.node]: k for k, step in enumerate(trace)}
     final = {snap.index[node]: g for node, g in trace.grads.items()}
     sent = _edge_amounts(snap, trace)
@@ -143,6 +156,14 @@ def quiz_pictures(
     pictures = [(picture(k, False) if step.node in asked else None, picture(k, True))
                 for k, step in enumerate(trace)]
     return pictures, trace
+
+
+def _by_index(snap: Snapshot) -> list[Value]:
+    """The snapshot's nodes as Values, in the order of ``snap.nodes``."""
+    nodes: list[Value | None] = [None] * len(snap.nodes)
+    for node, i in snap.index.items():
+        nodes[i] = node
+    return [node for node in nodes if node is not None]
 
 
 def quiz_data(questions: Sequence[QuizQuestion], step_questions: Sequence[int | None]) -> str:
@@ -358,8 +379,15 @@ _QUIZ_SCRIPT = """
       if (isClose(parsed.value, q.candidates[k].value, q.rtol, q.atol)) { match = q.candidates[k]; }
     }
     s.mark = "wrong";
+    var gap = Math.abs(parsed.value - q.expected);
+    var near = !match && q.precision &&
+      gap <= Math.max(q.near * Math.abs(q.expected), 10 * q.rtol * Math.abs(q.expected), 10 * q.atol);
+    var away = q.expected !== 0 ? Number((100 * gap / Math.abs(q.expected)).toPrecision(2)) + "%"
+                                : String(Number(gap.toPrecision(2)));
     s.text = match ? "Wrong: " + (titles[match.mistake] || match.mistake) + ". " + match.explanation
-                   : q.wrong_text;
+           : near ? "Close: your answer is " + away + " away from the right value, but not close enough. " +
+                    q.precision + " " + q.wrong_text
+           : q.wrong_text;
     render();
   }
 
