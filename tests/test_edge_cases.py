@@ -131,9 +131,18 @@ def test_automatic_labels_never_take_a_variable_name() -> None:
 
 
 # ---- the command line when its reader goes away ---------------------------------------------------
-def test_piping_into_head_stops_quietly() -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["profit", "--lr", "0.001"],
+        ["graph", "(a*b + c).tanh()", "--at", "a=2,b=-3,c=10", "--steps"],
+        ["check", "x**2 + y**2", "--at", "x=1,y=2"],
+    ],
+    ids=["profit", "graph", "check"],
+)
+def test_piping_into_head_stops_quietly(command: list[str]) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "autograd", "profit", "--lr", "0.001"],
+        [sys.executable, "-m", "autograd", *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         return _refuse(str(err), 2)
     except RuntimeError as err:  # Graphviz's dot missing (its message says how to install it)
         return _refuse(str(err), 1)
+    except BrokenPipeError:
+        raise  # the reader of our output went away (`| head`): the command line stops quietly
     except OSError as err:
         detail = f"{err.strerror}: {err.filename}" if err.strerror and err.filename else str(err)
         return _refuse(f"cannot write the file: {detail}", 1)
