@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,3 +44,29 @@ def test_the_tour_runs_and_prints_what_it_promises(tmp_path: Path, monkeypatch: 
     printed = out.getvalue().splitlines()
     assert printed[: len(promised)] == promised
     assert (tmp_path / "tour.svg").read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+
+
+def _transcript(heading: str, command_prefix: str) -> tuple[str, list[str]]:
+    """The command line of a README transcript (after ``$ ``) and the lines it shows."""
+    section = README.read_text(encoding="utf-8").split(heading, 1)[1]
+    block = re.search(r"```(?:console)?\n(\$ " + re.escape(command_prefix) + r".*?)```", section, re.S)
+    assert block, f"no transcript of {command_prefix!r} under {heading!r}"
+    first, *shown = block.group(1).splitlines()
+    return first[2:], shown
+
+
+def test_the_practice_transcript_is_what_the_command_prints() -> None:
+    command, shown = _transcript("## Practise", "printf")
+    done = subprocess.run(["bash", "-c", command.replace("gradstep", f"{sys.executable} -m autograd")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines() == shown
+
+
+def test_the_check_transcript_is_what_the_command_prints() -> None:
+    command, shown = _transcript("## Check derivatives", "gradstep check")
+    args = shlex.split(command)[1:]
+    done = subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True, text=True, timeout=120)
+    printed = done.stdout.splitlines()
+    kept = [line for line in shown if line.strip() != "…"]  # the README trims some rows
+    assert all(line in printed for line in kept)
+    assert printed[-1] == shown[-1]
