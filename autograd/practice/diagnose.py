@@ -282,14 +282,20 @@ def _others(facts: GraphFacts, node: Value) -> str:
     return f" {facts.names[node]} is used {len(uses)} times, so add every use: {facts.recipe(node)}."
 
 
+def _chain_step(facts: GraphFacts, use: Use, node: Value) -> tuple[str, str, str]:
+    """The three pieces of one chain-rule step through ``use``: upstream name, local derivative, product."""
+    up = f"d{facts.out}/d{facts.names[use.consumer]}"
+    local = f"{facts.partial(use, node)} = {facts.local_text(use, node)}"
+    product = f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
+    return up, local, product
+
+
 def _local_only(facts: GraphFacts, node: Value) -> list[Candidate]:
     found = []
     for use in facts.uses.get(node, []):
 
         def explain(answer: float, use: Use = use) -> str:
-            up = f"d{facts.out}/d{facts.names[use.consumer]}"
-            local = f"{facts.partial(use, node)} = {facts.local_text(use, node)}"
-            product = f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
+            up, local, product = _chain_step(facts, use, node)
             return (
                 f"You gave {fmt(answer)}, which is {local}, the local derivative only "
                 f"({facts.formula(use.consumer)}). Multiply it by the upstream gradient "
@@ -305,9 +311,7 @@ def _upstream_only(facts: GraphFacts, node: Value) -> list[Candidate]:
     for use in facts.uses.get(node, []):
 
         def explain(answer: float, use: Use = use) -> str:
-            up = f"d{facts.out}/d{facts.names[use.consumer]}"
-            local = f"{facts.partial(use, node)} = {facts.local_text(use, node)}"
-            product = f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
+            up, local, product = _chain_step(facts, use, node)
             return (
                 f"You gave {fmt(answer)}, which is the upstream gradient {up} = {fmt(use.upstream)} only. "
                 f"Multiply it by the local derivative {local} ({facts.formula(use.consumer)}): {product}."
