@@ -195,26 +195,10 @@ def plot_decision_boundary(
             X[wrong, 0], X[wrong, 1], s=140, facecolors="none", edgecolors="black", linewidths=1.5, zorder=4
         )
     handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            color=CLASS_COLOURS[0],
-            markeredgecolor="white",
-            ms=8,
-            label="class 0 (upper moon)",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            color=CLASS_COLOURS[1],
-            markeredgecolor="white",
-            ms=8,
-            label="class 1 (lower moon)",
-        ),
+        Line2D([], [], marker="o", ls="", color=CLASS_COLOURS[k], markeredgecolor="white", ms=8,
+               label=f"class {k} ({moon} moon)")
+        for k, moon in enumerate(("upper", "lower"))
+    ] + [
         Patch(color=REGION_COLOURS[0], label="predicted class 0 (score < 0)"),
         Patch(color=REGION_COLOURS[1], label="predicted class 1 (score > 0)"),
         Line2D([], [], color="black", lw=2, label="decision boundary (score = 0)"),
