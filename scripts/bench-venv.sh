@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Print the path of the benchmark virtualenv for one interpreter, creating it first if needed.
+#
+# Each interpreter gets its own: .venv-bench/3.13 for python3.13, holding gradstep (editable) with its
+# runtime dependencies and micrograd, the baseline. Nothing else, so every version is measured alike.
+# It is rebuilt when pyproject.toml changes. Progress goes to stderr, the path alone to stdout.
+set -euo pipefail
+python=$(bash scripts/find-python.sh "${1:-python3}")
+version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+venv=".venv-bench/$version"
+stamp="$venv/.installed"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  mkdir -p .venv-bench
+  bash scripts/make-venv.sh "$python" "$venv" >&2
+  echo "installing gradstep and micrograd into $venv ..." >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e . "micrograd==0.1.0" >&2
+  touch "$stamp"
+fi
+echo "$venv"
