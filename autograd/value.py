@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -27,21 +28,40 @@ __all__ = ["Value", "sum_of", "dot", "Number"]
 
 Number = int | float
 
-# Global mode, read on every op. One flag keeps the common path to a single check:
-# _PLAIN is True when graphs are recorded and anomaly detection is off.
-_GRAD_ENABLED = True
-_ANOMALY = False
+# Grad mode and anomaly mode belong to each thread (as in PyTorch): one thread inside no_grad()
+# does not stop another from recording. Every op reads one module global, _PLAIN, which is True
+# while no thread at all has recording off or anomaly detection on; then the op takes its fast path
+# without looking at the thread. Otherwise ops take the slow path (_finish), which reads this
+# thread's own mode. A thread entering no_grad() sets its own mode before it clears _PLAIN, and it
+# runs its next op only after both, so no thread ever takes the fast path against its own mode.
+class _ThreadMode(threading.local):
+    grad_enabled = True
+    anomaly = False
+
+
+_THREAD_MODE = _ThreadMode()
 _PLAIN = True
+_THREADS_NOT_PLAIN = 0  # how many threads have recording off or anomaly detection on right now
+_MODE_LOCK = threading.Lock()
 
 
 def _set_mode(grad_enabled: bool, anomaly: bool) -> None:
-    global _GRAD_ENABLED, _ANOMALY, _PLAIN
-    _GRAD_ENABLED, _ANOMALY = grad_enabled, anomaly
-    _PLAIN = grad_enabled and not anomaly
+    """Set this thread's modes (and keep the process-wide fast-path flag in step)."""
+    global _PLAIN, _THREADS_NOT_PLAIN
+    mode = _THREAD_MODE
+    was_plain = mode.grad_enabled and not mode.anomaly
+    mode.grad_enabled, mode.anomaly = grad_enabled, anomaly
+    now_plain = grad_enabled and not anomaly
+    if now_plain != was_plain:
+        with _MODE_LOCK:
+            _THREADS_NOT_PLAIN += -1 if now_plain else 1
+            _PLAIN = _THREADS_NOT_PLAIN == 0
 
 
 def _mode() -> tuple[bool, bool]:
-    return _GRAD_ENABLED, _ANOMALY
+    """This thread's (grad enabled, anomaly detection on)."""
+    mode = _THREAD_MODE
+    return mode.grad_enabled, mode.anomaly
 
 
 def _as_float(data: Any) -> float:
@@ -350,14 +370,16 @@ def _data(x: Any) -> float:
 
 
 def _finish(op: Op, out: float, a: Any, b: Any) -> Value:
-    """An op's result outside the plain mode: checked under detect_anomaly(), a leaf under no_grad()."""
-    if _ANOMALY and not math.isfinite(out):
+    """An op's result off the fast path: checked under detect_anomaly(), a leaf under no_grad(), and
+    an ordinary node in a thread whose mode is plain while some other thread's is not."""
+    mode = _THREAD_MODE
+    if mode.anomaly and not math.isfinite(out):
         inputs = a if op.arity == VARIADIC else (a,) if op.arity == 1 and not op.has_param else (a, b)
         shown = ", ".join(repr(x.data if isinstance(x, Value) else x) for x in inputs)
         raise FloatingPointError(
             f"detect_anomaly: {op.name} produced {out!r} in the forward pass from input(s) ({shown})"
         )
-    if not _GRAD_ENABLED:
+    if not mode.grad_enabled:
         return _node(out, None, None, None)  # type: ignore[arg-type]  # a leaf: no op, no parents
     return _node(out, op, a, b)
 
