@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 from .ops import ADD, DOT, FLOAT_MATH, MUL, RELU, SUB, TANH, VALUE_MATH, VARIADIC
@@ -127,7 +128,12 @@ def _parents(node: Value) -> tuple[Value, ...]:
 
 
 def backward(root: Value, grad: float = 1.0) -> None:
-    """Add d(root)/d(node) · grad to ``node.grad`` for every node reachable from ``root``."""
+    """Add d(root)/d(node) · grad to ``node.grad`` for every node reachable from ``root``.
+
+    The first call from a root orders its graph while it pushes (:func:`_first_pass`). A second call
+    from the same root keeps that order on the root (``root._tape``) and every later call only pushes
+    (:func:`_again`): a graph does not change once built, so neither does its order.
+    """
     grad = _seed(grad)
     if _mode()[1]:  # detect_anomaly(): every contribution is checked, so take the generic path
         for node, g in propagate(root, grad, check_finite=True).items():
@@ -136,6 +142,34 @@ def backward(root: Value, grad: float = 1.0) -> None:
     if root._op is None:  # a leaf
         root.grad += grad
         return
+    tape = getattr(root, "_tape", None)
+    if tape is None:
+        _first_pass(root, grad)
+        root._tape = _ONCE
+        return
+    if tape is _ONCE:
+        root._tape = tape = _make_tape(root)
+    _again(root, grad, *tape)
+
+
+#: ``root._tape`` after one backward() from ``root``: the next call builds the tape.
+_ONCE = True
+
+
+def _make_tape(root: Value) -> tuple[list[Value], list[Value]]:
+    """The interior nodes after ``root`` in backprop order, and the leaves they reach (each once)."""
+    order = backprop_order(root)
+    del order[0]  # the root itself: keeping it would make root → tape → root a reference cycle
+    leaves: dict[Value, None] = {}
+    for node in (root, *order):
+        for parent in _parents(node):
+            if parent._op is None:
+                leaves[parent] = None
+    return order, list(leaves)
+
+
+def _first_pass(root: Value, grad: float) -> None:
+    """Kahn's algorithm fused with the gradient pushes: ``_n`` counts, ``.grad`` accumulates."""
     # Interior grads double as this pass's upstream gradients: park what earlier passes left in them
     # and add it back at the end, so that a second backward() accumulates exactly like the first.
     earlier: list[tuple[Value, float]] = [(root, root.grad)] if root.grad else []
@@ -229,6 +263,56 @@ def backward(root: Value, grad: float = 1.0) -> None:
         raise
     for node, g in earlier:
         node.grad += g
+
+
+def _again(root: Value, grad: float, order: list[Value], leaves: list[Value]) -> None:
+    """A pass over a graph whose order is known: no counting, and each node's gradient is summed
+    in its scratch slot ``_n`` and added to its ``.grad`` once, when the node is reached (leaves at
+    the end), which keeps what earlier passes left there without parking it.
+
+    The pushes are :func:`_first_pass`'s with ``_n`` for ``.grad``; the tests hold both to the rules.
+    """
+    root._n = grad
+    try:
+        for node in chain((root,), order):
+            g = node._n
+            node._n = 0
+            node.grad += g
+            op = node._op
+            a = node._a
+            if op is MUL:
+                b = node._b
+                a._n += b.data * g
+                b._n += a.data * g
+            elif op is ADD:
+                a._n += g
+                node._b._n += g
+            elif op is DOT:
+                n = len(a) >> 1
+                for w, x in zip(a[:n], a[n : n + n]):
+                    w._n += x.data * g
+                    x._n += w.data * g
+                if len(a) & 1:
+                    a[-1]._n += g
+            elif op is RELU:
+                a._n += g if node.data > 0.0 else 0.0 * g
+            elif op is TANH:
+                out = node.data
+                a._n += (1.0 - out * out) * g
+            elif op is SUB:
+                a._n += g
+                node._b._n -= g
+            else:
+                for parent, local in zip(_parents(node), local_derivatives(node)):
+                    parent._n += local * g
+    except BaseException:
+        root._n = 0  # the leaves keep what they had; so do the nodes not reached yet
+        _reset(order)
+        _reset(leaves)
+        raise
+    for leaf in leaves:
+        leaf.grad += leaf._n
+        leaf._n = 0
 
 
 def _seed(grad: Any) -> float:

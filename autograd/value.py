@@ -11,6 +11,8 @@ instead of a tuple, which saves a 56-byte tuple on every node. Unary ops with a 
 tuple of inputs in ``_a``. ``parents`` rebuilds the tuple on demand. ``_n`` is scratch space for the
 backward pass (how many consumers of this node it still waits for); it is 0 whenever no pass runs,
 and keeping the count on the node instead of in a dict is what makes ordering the graph cheap.
+``_tape`` holds, on a node that ``backward()`` ran from more than once, the visiting order of its graph
+(its ancestors only, so no reference cycle), which spares every later call the ordering.
 """
 
 from __future__ import annotations
@@ -118,7 +120,9 @@ class Value:
         label: a name for pictures and traces ("" if none).
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_n")
+    # ``_tape`` is set only on a node that backward() was called from (see autograd.backward); it is
+    # left unset elsewhere, so making a node costs no extra store.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_n", "_tape")
 
     #: nn's Parameter sets this; pictures draw parameters differently from other leaves.
     is_parameter = False
