@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: all install system-deps demo test lint typecheck bench notebooks clean help
+.PHONY: all install system-deps demo test lint typecheck bench bench-all notebooks clean help
 
 all: demo
 
@@ -16,7 +17,8 @@ help:
 	@echo "make test       all tests (unit, property-based, oracle, browser, notebooks)"
 	@echo "make lint       ruff, import-layer contracts, notebooks stripped of outputs"
 	@echo "make typecheck  mypy over autograd/, nn/ and optim/ (the packages ship py.typed)"
-	@echo "make bench      gradstep vs micrograd vs PyTorch vs plain floats"
+	@echo "make bench      gradstep vs micrograd vs PyTorch vs plain floats (PYTHON=python3.13 for another)"
+	@echo "make bench-all  make bench under every CPython 3.10+ installed, and the table by version"
 	@echo "make notebooks  execute the teaching notebooks, HTML copies in out/notebooks/"
 	@echo "make install    only the set-up: .venv, dependencies, Graphviz"
 
@@ -47,11 +49,16 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-bench: install
-	$(BIN)/python -m benchmarks
+# Each interpreter is benchmarked in a venv of its own (.venv-bench/X.Y: gradstep and micrograd only),
+# e.g. `make bench PYTHON=python3.13`; results go to benchmarks/results/pythonX.Y/.
+bench:
+	@venv=$$(bash scripts/bench-venv.sh "$(PYTHON)") && $$venv/bin/python -m benchmarks $(BENCH_ARGS)
+
+bench-all:
+	@bash scripts/bench-all.sh $(BENCH_ARGS)
 
 notebooks: install
 	$(BIN)/python scripts/run_notebooks.py --html out/notebooks
 
 clean:
-	rm -rf $(VENV) out build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-bench out build *.egg-info .pytest_cache .ruff_cache .hypothesis

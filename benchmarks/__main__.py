@@ -1,6 +1,6 @@
 """``python -m benchmarks``: measure every engine, print the table, write results.json and results.md.
 
-python -m benchmarks            the full run (one to two minutes on 2 cores)
+python -m benchmarks            the full run (two to three minutes on 2 cores), results in results/pythonX.Y/
 python -m benchmarks --quick    tiny sizes: checks that every part runs
 python -m benchmarks --profile  cProfile summary of gradstep's MLP training step, nothing else
 """
@@ -26,12 +26,19 @@ from .engines import Engine, load_engines
 from .workloads import FLOATS, Row, Sizes
 
 HERE = Path(__file__).resolve().parent
+#: each interpreter's results go to their own folder, so `make bench-all` keeps one table per version
+VERSION_FOLDER = f"python{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run, figures meaningless)")
-    p.add_argument("--out", type=Path, default=HERE, help="folder for results.json and results.md")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "results" / VERSION_FOLDER,
+        help=f"folder for results.json and results.md (default benchmarks/results/{VERSION_FOLDER})",
+    )
     p.add_argument("--no-write", action="store_true", help="print the table only")
     p.add_argument("--profile", action="store_true", help="profile gradstep's MLP step and exit")
     p.add_argument("--torch-child", type=Path, help=argparse.SUPPRESS)  # internal: see _torch_in_child
@@ -157,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     _say("timing the chain and the wide sum (engines interleaved) ...")
     rows = workloads.graph_rows(available, sizes)
     phase("graphs")
+    _say("timing backward on a small graph, repeated and fresh (engines interleaved) ...")
+    rows += workloads.small_graph_rows(available, sizes)
+    rows += workloads.thread_mode_rows(available, sizes)
+    phase("small graphs")
     _say("timing the MLP training step (engines interleaved) ...")
     setup = workloads.mlp_setup(sizes)
     mlp_rows, check = workloads.mlp_rows(available, sizes, setup)

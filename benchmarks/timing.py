@@ -40,6 +40,8 @@ class Case:
     run: Callable[[Any], Any]
     per: int = 1
     deep: bool = False
+    #: called after each sample, outside the clock (e.g. to stop a helper thread)
+    teardown: Callable[[], Any] | None = None
     samples: list[int] = field(default_factory=list)
     #: the untimed gc.collect() after each sample, timed on the side: the cost of this case's garbage
     collect_samples: list[int] = field(default_factory=list)
@@ -103,6 +105,8 @@ def sample(case: Case) -> tuple[int, int]:
     try:
         elapsed = call_deep(lambda: _one_sample(case)) if case.deep else _one_sample(case)
     finally:
+        if case.teardown is not None:
+            case.teardown()
         start = time.perf_counter_ns()
         gc.collect()
         collected = time.perf_counter_ns() - start

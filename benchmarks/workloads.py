@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import math
 import random
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,10 @@ class Sizes:
     """How big each workload is and how often it is repeated."""
 
     chain_ops: int = 100_000
+    #: the small graph: an 800-op chain, backward run ``small_backwards`` times on the same graph
+    small_chain_ops: int = 800
+    small_backwards: int = 20
+    small_repeats: int = 15
     wide_terms: int = 20_000
     graph_repeats: int = 7
     mlp_layers: tuple[int, ...] = (16, 16, 1)
@@ -47,6 +52,9 @@ class Sizes:
         """Tiny sizes for the smoke test: every code path, in a second or two."""
         return cls(
             chain_ops=2_000,
+            small_chain_ops=100,
+            small_backwards=3,
+            small_repeats=2,
             wide_terms=1_000,
             graph_repeats=2,
             mlp_layers=(4, 4, 1),
@@ -237,6 +245,127 @@ def graph_rows(engines: Sequence[Engine], sizes: Sizes) -> list[Row]:
                 row.notes[case.engine] = deep_note
         rows.append(row)
     return rows
+
+
+def small_graph_rows(engines: Sequence[Engine], sizes: Sizes) -> list[Row]:
+    """Backward on a small graph, where no engine's recursion or garbage collection is in play.
+
+    The chain is ``small_chain_ops`` deep; each sample runs ``small_backwards`` backward passes, either
+    on one graph (repeated: gradstep orders the graph on the first two calls and reuses the order) or
+    each on a freshly built graph (the first backward of a graph, what a training step does).
+    """
+    iterations = sizes.small_chain_ops // 2
+    ops, times = 2 * iterations, sizes.small_backwards
+    consts = (CHAIN_A, CHAIN_B, CHAIN_Y0)
+    cases: list[Case] = []
+    for eng in engines:
+
+        def one(e: Engine = eng) -> Any:
+            return e.chain(*e.leaves(consts), iterations)
+
+        def repeated(root: Any, e: Engine = eng) -> None:
+            for _ in range(times):
+                e.backward(root)
+
+        def fresh(roots: list[Any], e: Engine = eng) -> None:
+            for root in roots:
+                e.backward(root)
+
+        deep = eng.recursive_backward  # 800 levels is close to micrograd's recursion limit
+        cases.append(Case("small_bwd_repeat", eng.key, one, repeated, per=ops * times, deep=deep))
+        cases.append(
+            Case(
+                "small_bwd_fresh", eng.key, lambda o=one: [o() for _ in range(times)], fresh, per=ops * times, deep=deep
+            )
+        )
+    tape = floats.chain_forward(CHAIN_A, CHAIN_B, CHAIN_Y0, iterations)
+
+    def floor(_: Any) -> None:
+        for _ in range(times):
+            floats.chain_backward(tape, CHAIN_A)
+
+    cases.append(Case("small_bwd_repeat", FLOATS, lambda: None, floor, per=ops * times))
+    interleave(cases, sizes.small_repeats, sizes.warmup)
+    label = f"chain y=y·a+b, {ops:,} ops: backward"
+    rows = [
+        Row("small_bwd_repeat", f"{label}, {times}× on the same graph", "ns/node"),
+        Row("small_bwd_fresh", f"{label}, first backward of {times} fresh graphs", "ns/node"),
+    ]
+    for row in rows:
+        for case in cases:
+            if case.key == row.key:
+                row.values[case.engine] = case.median
+                if case.error:
+                    row.notes[case.engine] = case.error
+    return rows
+
+
+def thread_mode_rows(engines: Sequence[Engine], sizes: Sizes) -> list[Row]:
+    """The price of per-thread grad mode: the chain forward while another thread sits in no_grad().
+
+    Ops check one process-wide flag while every thread records; while any thread has recording off,
+    every thread's ops look up their own thread's mode instead (the slow path).
+    """
+    gs = next((e for e in engines if e.key == "gradstep"), None)
+    if gs is None:
+        return []
+    iterations = sizes.chain_ops // 2
+    consts = (CHAIN_A, CHAIN_B, CHAIN_Y0)
+    parked = _ThreadInNoGrad(gs.ag)
+    cases = [
+        Case(
+            "chain_fwd_plain", gs.key, lambda: gs.leaves(consts), lambda s: gs.chain(*s, iterations), per=2 * iterations
+        ),
+        Case(
+            "chain_fwd_thread_no_grad",
+            gs.key,
+            lambda: (parked.enter(), gs.leaves(consts))[1],
+            lambda s: gs.chain(*s, iterations),
+            per=2 * iterations,
+            teardown=parked.leave,
+        ),
+    ]
+    interleave(cases, sizes.graph_repeats, sizes.warmup)
+    ops = 2 * iterations
+    row = Row(
+        "chain_fwd_thread_no_grad",
+        f"chain forward, {ops:,} ops, while another thread is in no_grad() (info)",
+        "ns/op",
+        kind="info",
+    )
+    row.values["gradstep"] = cases[1].median
+    plain = cases[0].median
+    if plain and cases[1].median:
+        row.notes["gradstep"] = (
+            f"{cases[1].median / plain:.2f}× the same forward measured alongside with no such thread"
+        )
+    return [row]
+
+
+class _ThreadInNoGrad:
+    """A helper thread that enters ``no_grad()`` and stays there until told to leave."""
+
+    def __init__(self, ag: Any) -> None:
+        self.ag = ag
+        self.thread: threading.Thread | None = None
+
+    def enter(self) -> None:
+        inside, self.release = threading.Event(), threading.Event()
+
+        def park() -> None:
+            with self.ag.no_grad():
+                inside.set()
+                self.release.wait()
+
+        self.thread = threading.Thread(target=park, daemon=True)
+        self.thread.start()
+        inside.wait()
+
+    def leave(self) -> None:
+        if self.thread is not None:
+            self.release.set()
+            self.thread.join()
+            self.thread = None
 
 
 # ---- the moons MLP ------------------------------------------------------------------------------------
