@@ -8,6 +8,7 @@ single nodes and on random graphs over every op (the generic ``propagate()`` is 
 
 from __future__ import annotations
 
+import gc
 import math
 from typing import Any
 
@@ -96,13 +97,17 @@ SINGLE_NODES = {
 @pytest.mark.parametrize("data", [(1.5, -2.0, 0.25, 3.0, -0.5), (-1.5, 0.0, 4.0, -3.0, 2.0), (0.0,) * 5])
 @pytest.mark.parametrize("seed", [1.0, -2.5])
 def test_each_inlined_push_equals_its_rule(name: str, data: tuple[float, ...], seed: float) -> None:
+    """The first pass pushes into ``.grad``, later passes from the same root through ``_n``: both,
+    node by node, add exactly what the rule says (the third call checks the pass that only pushes)."""
     leaves = [Value(v) for v in data]
     node = SINGLE_NODES[name](leaves)
-    node.backward(seed)
-    expected = {leaf: 0.0 for leaf in leaves}
+    this_pass = {leaf: 0.0 for leaf in leaves}
     for parent, local in zip(node.parents, local_derivatives(node)):
-        expected[parent] += local * seed
-    assert [leaf.grad for leaf in leaves] == [expected[leaf] for leaf in leaves]
+        this_pass[parent] += local * seed
+    for calls in (1, 2, 3):
+        before = [leaf.grad for leaf in leaves]
+        node.backward(seed)
+        assert [leaf.grad for leaf in leaves] == [b + this_pass[leaf] for b, leaf in zip(before, leaves)], calls
 
 
 def test_every_op_has_a_rule_that_backward_can_fall_back_on() -> None:
@@ -157,11 +162,18 @@ def test_fast_backward_matches_the_rules_on_random_graphs(
     leaves = list(env.values())
     for leaf, g in zip(leaves, grad(root, leaves, create_graph=False)):
         assert _close(leaf.grad if seed == 1.0 else leaf.grad / seed, g, scale)
-    # A second pass adds the same again: every grad doubles, interior nodes included.
+    # Later passes (which reuse the order kept on the root, and sum in another slot) add exactly the
+    # same again: every grad doubles, then triples, interior nodes included.
     first = {node: node.grad for node in nodes}
-    root.backward(seed)
-    for node in nodes:
-        assert _close(node.grad, 2.0 * first[node], 2.0 * scale)
+    for times in (2.0, 3.0):
+        root.backward(seed)
+        for node in nodes:
+            assert _same(node.grad, times * first[node]), (node, times)
+    assert all(node._n == 0 for node in nodes)  # the scratch slot is clean after every pass
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
 
 
 # ---- accumulation --------------------------------------------------------------------------------
@@ -262,6 +274,78 @@ def test_an_interrupted_backward_leaves_the_graph_usable() -> None:
     assert grad(out, [x, y]) == pytest.approx([x.grad, y.grad], rel=1e-14)
 
 
+def test_an_interrupted_repeated_backward_keeps_the_leaves_and_the_next_pass_is_right() -> None:
+    """A pass that reuses the kept order sums into the scratch slots: if it dies half-way, no leaf has
+    taken anything of it, the slots are clean, and the next pass adds exactly one more gradient."""
+    x, y = Value(0.5), Value(-1.25)
+    shared = x * y
+    out = (shared.cos() + shared) * shared + x.tanh()
+    out.backward()
+    out.backward()  # the second call keeps the order; leaves hold 2 gradients now
+    once = grad(out, [x, y])
+    held = [x.grad, y.grad]
+    rule = COS.local
+
+    def broken(m: Any, o: Any, a: Any) -> tuple[Any, ...]:
+        raise KeyboardInterrupt
+
+    object.__setattr__(COS, "local", broken)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            out.backward()
+    finally:
+        object.__setattr__(COS, "local", rule)
+    assert [x.grad, y.grad] == held
+    assert all(node._n == 0 for node in backprop_order(out, include_leaves=True))
+    out.backward()
+    assert [x.grad, y.grad] == pytest.approx([h + g for h, g in zip(held, once)], rel=1e-14)
+
+
+def test_repeated_backward_reads_the_numbers_of_now() -> None:
+    """The kept order is structure only: changed leaf data between calls gives the new gradient
+    (as it would for a first backward: the local derivatives are read when the pass runs)."""
+    x, w = Value(2.0), Value(3.0)
+    y = x * w + x  # dy/dx = w + 1, dy/dw = x
+    y.backward()
+    y.backward()
+    assert (x.grad, w.grad) == (8.0, 4.0)
+    x.data, w.data = 5.0, -1.0
+    x.grad = w.grad = 0.0
+    y.backward()
+    assert (x.grad, w.grad) == (0.0, 5.0)
+    assert [x.grad, w.grad] == grad(y, [x, w])
+
+
+def test_repeated_backward_leaves_no_reference_cycle() -> None:
+    """The order kept on the root holds its ancestors only: dropping the root frees the graph by
+    reference counting, with nothing left for the cyclic collector."""
+    gc.collect()
+    gc.disable()
+    try:
+        a, b = Value(0.9), Value(0.1)
+        y = _affine_chain(a, b, 0.5, 200)
+        inner = y._a  # an interior node that is also a root of its own
+        for _ in range(3):
+            y.backward()
+            inner.backward()
+        del y, inner
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_a_kept_root_used_inside_a_bigger_graph() -> None:
+    x = Value(2.0)
+    z = x * x * 3.0  # dz/dx = 6x = 12
+    z.backward()
+    z.backward()
+    assert x.grad == 24.0
+    x.grad = 0.0
+    (z * z).backward()  # d(z²)/dx = 2z·12 = 288
+    assert x.grad == 288.0
+    assert z.grad == 2.0 + 2 * 12.0  # two seeds of 1, then d(z²)/dz = 2z = 24
+
+
 def test_backward_seed_must_be_a_number() -> None:
     with pytest.raises(TypeError, match="str"):
         Value(1.0).backward("one")  # type: ignore[arg-type]
@@ -318,4 +402,6 @@ def test_million_node_chain_runs_backward_without_recursion() -> None:
     assert y.data == 1.0
     assert a.grad == float(steps)
     assert b.grad == float(steps)
+    y.backward()  # the second call orders the graph again (and keeps the order) without recursion
+    assert (a.grad, b.grad) == (2.0 * steps, 2.0 * steps)
     del y  # freeing a million-deep chain must not overflow the C stack either
