@@ -99,6 +99,44 @@ def _count_consumers(root: Value, include_leaves: bool = False, zero_grads: list
     return found
 
 
+def _count_interior(root: Value, earlier: list[tuple[Value, float]]) -> list[Value]:
+    """:func:`_count_consumers` for :func:`backward`: interior nodes only, their grads parked.
+
+    Leaves are told apart first, by their missing op, because they are most of the edges of a
+    network (every weight) and have nothing to count.
+    """
+    found: list[Value] = []
+    stack: list[Any] = [root]
+    pop, push, keep, park = stack.pop, stack.append, found.append, earlier.append
+    try:
+        while stack:
+            node = pop()
+            arity = node._op.arity
+            if arity == 2:
+                parents: Any = (node._a, node._b)
+            elif arity == 1:
+                parents = (node._a,)
+            else:
+                parents = node._a
+            for parent in parents:
+                if parent._op is None:
+                    continue
+                count = parent._n
+                if count:
+                    parent._n = count + 1
+                else:
+                    parent._n = 1
+                    keep(parent)
+                    push(parent)
+                    if parent.grad:
+                        park((parent, parent.grad))
+                        parent.grad = 0.0
+    except BaseException:
+        _reset(found)
+        raise
+    return found
+
+
 def _reset(nodes: list[Value]) -> None:
     """Leave the scratch counts clean after an interrupted pass (e.g. KeyboardInterrupt)."""
     for node in nodes:
@@ -173,7 +211,7 @@ def _first_pass(root: Value, grad: float) -> None:
     # Interior grads double as this pass's upstream gradients: park what earlier passes left in them
     # and add it back at the end, so that a second backward() accumulates exactly like the first.
     earlier: list[tuple[Value, float]] = [(root, root.grad)] if root.grad else []
-    found = _count_consumers(root, zero_grads=earlier)
+    found = _count_interior(root, earlier)
     root.grad = grad
     ready: list[Any] = [root]  # Any: the ops below are told apart by identity, not narrowed per node
     push = ready.append
@@ -201,17 +239,15 @@ def _first_pass(root: Value, grad: float) -> None:
                     w.grad += x.data * g
                     x.grad += w.data * g
                     count = w._n
-                    if count == 1:
-                        w._n = 0
-                        push(w)
-                    elif count:
+                    if count:  # 0 for a leaf: nothing to count down
                         w._n = count - 1
+                        if count == 1:
+                            push(w)
                     count = x._n
-                    if count == 1:
-                        x._n = 0
-                        push(x)
-                    elif count:
+                    if count:  # 0 for a leaf: nothing to count down
                         x._n = count - 1
+                        if count == 1:
+                            push(x)
                 if not len(a) & 1:
                     continue
                 a = a[-1]  # the bias: pushed here, counted down by the common tail
@@ -236,26 +272,23 @@ def _first_pass(root: Value, grad: float) -> None:
                 if op.arity == VARIADIC:
                     for item in parents:
                         count = item._n
-                        if count == 1:
-                            item._n = 0
-                            push(item)
-                        elif count:
+                        if count:  # 0 for a leaf: nothing to count down
                             item._n = count - 1
+                            if count == 1:
+                                push(item)
                     continue
                 b = node._b if op.arity == 2 else None
             count = a._n
-            if count == 1:
-                a._n = 0
-                push(a)
-            elif count:
+            if count:  # 0 for a leaf: nothing to count down
                 a._n = count - 1
+                if count == 1:
+                    push(a)
             if b is not None:
                 count = b._n
-                if count == 1:
-                    b._n = 0
-                    push(b)
-                elif count:
+                if count:  # 0 for a leaf: nothing to count down
                     b._n = count - 1
+                    if count == 1:
+                        push(b)
     except BaseException:
         _reset(found)
         for node, g in earlier:  # what earlier passes left is not lost; this pass's partial sums are
