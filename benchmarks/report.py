@@ -22,7 +22,8 @@ MARKS = "†‡§¶◊"  # none of them means anything at the start of a markdow
 LEGEND = (
     f"{SPEEDUP}: micrograd's figure ÷ gradstep's (how many times faster, or smaller); the sum_of and dot rows "
     f"are compared with micrograd's + loop. {FLOOR}: gradstep's figure ÷ the plain-float floor's. "
-    "Times are medians of interleaved repetitions; gc.collect() runs between samples, outside the clock."
+    "Times are medians of interleaved repetitions, in CPU time of the process (so other programs on a shared "
+    "machine do not inflate them); gc.collect() runs between samples, outside the clock."
 )
 
 
