@@ -17,7 +17,7 @@ import base64
 import html
 import io
 import re
-from functools import lru_cache
+from functools import cache
 
 __all__ = ["MathError", "formulas", "render_math", "render_formula"]
 
@@ -41,7 +41,7 @@ def formulas(markdown: str) -> list[str]:
     return [f.strip() for f in display] + [f.strip() for f in _INLINE.findall(rest)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def render_formula(tex: str, display: bool = False) -> str:
     """One formula as an ``<img>`` holding an inline SVG (no network, no script)."""
     from matplotlib import mathtext

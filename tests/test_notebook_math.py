@@ -7,7 +7,6 @@ import re
 
 import nbformat
 import pytest
-
 from test_notebooks import NOTEBOOKS, _load_script
 
 notebook_math = _load_script("notebook_math")
