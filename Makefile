@@ -61,4 +61,4 @@ notebooks: install
 	$(BIN)/python scripts/run_notebooks.py --html out/notebooks
 
 clean:
-	rm -rf $(VENV) .venv-bench out build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-bench .venv-3.* out build *.egg-info .pytest_cache .ruff_cache .hypothesis

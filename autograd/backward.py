@@ -181,33 +181,37 @@ def backward(root: Value, grad: float = 1.0) -> None:
         root.grad += grad
         return
     tape = getattr(root, "_tape", None)
-    if tape is None:
+    if tape is None:  # the first call: most graphs get only one (a training step)
         _first_pass(root, grad)
         root._tape = _ONCE
         return
-    if tape is _ONCE:
+    if tape is _ONCE:  # the second: find the order once more, and keep it
         root._tape = tape = _make_tape(root)
     _again(root, grad, *tape)
 
 
-#: ``root._tape`` after one backward() from ``root``: the next call builds the tape.
+#: ``root._tape`` after one backward() from ``root``: the next call keeps the order.
 _ONCE = True
 
 
-def _make_tape(root: Value) -> tuple[list[Value], list[Value]]:
-    """The interior nodes after ``root`` in backprop order, and the leaves they reach (each once)."""
+def _make_tape(root: Value) -> tuple[list[tuple[Any, ...]], list[Value]]:
+    """The graph's interior nodes in backprop order as (op, node, a, b) — the op and the two input
+    slots read once here instead of on every later pass — and the leaves they read, each once.
+
+    The root is not in it (keeping the root would make root → tape → root a reference cycle)."""
     order = backprop_order(root)
-    del order[0]  # the root itself: keeping it would make root → tape → root a reference cycle
     leaves: dict[Value, None] = {}
-    for node in (root, *order):
+    for node in order:
         for parent in _parents(node):
             if parent._op is None:
                 leaves[parent] = None
-    return order, list(leaves)
+    return [(node._op, node, node._a, node._b) for node in order[1:]], list(leaves)
 
 
-def _first_pass(root: Value, grad: float) -> None:
-    """Kahn's algorithm fused with the gradient pushes: ``_n`` counts, ``.grad`` accumulates."""
+def _first_pass(root: Value, grad: float) -> list[Any]:
+    """Kahn's algorithm fused with the gradient pushes: ``_n`` counts, ``.grad`` accumulates.
+
+    Returns the interior nodes in the order visited (``root`` first)."""
     # Interior grads double as this pass's upstream gradients: park what earlier passes left in them
     # and add it back at the end, so that a second backward() accumulates exactly like the first.
     earlier: list[tuple[Value, float]] = [(root, root.grad)] if root.grad else []
@@ -296,9 +300,10 @@ def _first_pass(root: Value, grad: float) -> None:
         raise
     for node, g in earlier:
         node.grad += g
+    return ready
 
 
-def _again(root: Value, grad: float, order: list[Value], leaves: list[Value]) -> None:
+def _again(root: Value, grad: float, tape: list[tuple[Any, ...]], leaves: list[Value]) -> None:
     """A pass over a graph whose order is known: no counting, and each node's gradient is summed
     in its scratch slot ``_n`` and added to its ``.grad`` once, when the node is reached (leaves at
     the end), which keeps what earlier passes left there without parking it.
@@ -307,19 +312,16 @@ def _again(root: Value, grad: float, order: list[Value], leaves: list[Value]) ->
     """
     root._n = grad
     try:
-        for node in chain((root,), order):
+        for op, node, a, b in chain(((root._op, root, root._a, root._b),), tape):
             g = node._n
             node._n = 0
             node.grad += g
-            op = node._op
-            a = node._a
             if op is MUL:
-                b = node._b
                 a._n += b.data * g
                 b._n += a.data * g
             elif op is ADD:
                 a._n += g
-                node._b._n += g
+                b._n += g
             elif op is DOT:
                 n = len(a) >> 1
                 for w, x in zip(a[:n], a[n : n + n]):
@@ -334,13 +336,14 @@ def _again(root: Value, grad: float, order: list[Value], leaves: list[Value]) ->
                 a._n += (1.0 - out * out) * g
             elif op is SUB:
                 a._n += g
-                node._b._n -= g
+                b._n -= g
             else:
                 for parent, local in zip(_parents(node), local_derivatives(node)):
                     parent._n += local * g
     except BaseException:
         root._n = 0  # the leaves keep what they had; so do the nodes not reached yet
-        _reset(order)
+        for entry in tape:
+            entry[1]._n = 0
         _reset(leaves)
         raise
     for leaf in leaves:

@@ -456,7 +456,7 @@ def dot(
     # through to the converting path below. This runs for every neuron on every sample.
     try:
         total = 0.0 if bias is None else bias.data + 0.0  # type: ignore[union-attr]  # (see above)
-        for w, x in zip(items[:n], items[n : n + n]):
+        for w, x in zip(weights, inputs):  # the caller's sequences: no slices to copy
             total += w.data * x.data
         if type(total) is float:
             if _PLAIN:
