@@ -168,9 +168,10 @@ def _parents(node: Value) -> tuple[Value, ...]:
 def backward(root: Value, grad: float = 1.0) -> None:
     """Add d(root)/d(node) · grad to ``node.grad`` for every node reachable from ``root``.
 
-    The first call from a root orders its graph while it pushes (:func:`_first_pass`). A second call
-    from the same root keeps that order on the root (``root._tape``) and every later call only pushes
-    (:func:`_again`): a graph does not change once built, so neither does its order.
+    The first call from a root orders its graph while it pushes (:func:`_first_pass`) and keeps that
+    order on the root (``root._tape``, its ancestors only: no reference cycle). A graph does not
+    change once built, so neither does its order: the second call turns it into a tape and every
+    later call only pushes (:func:`_again`).
     """
     grad = _seed(grad)
     if _mode()[1]:  # detect_anomaly(): every contribution is checked, so take the generic path
@@ -181,31 +182,27 @@ def backward(root: Value, grad: float = 1.0) -> None:
         root.grad += grad
         return
     tape = getattr(root, "_tape", None)
-    if tape is None:  # the first call: most graphs get only one (a training step)
-        _first_pass(root, grad)
-        root._tape = _ONCE
+    if tape is None:
+        order = _first_pass(root, grad)
+        order[0] = None  # the root itself: keeping it would make root → tape → root a reference cycle
+        root._tape = order
         return
-    if tape is _ONCE:  # the second: find the order once more, and keep it
-        root._tape = tape = _make_tape(root)
+    if type(tape) is list:
+        root._tape = tape = _make_tape(root, tape)
     _again(root, grad, *tape)
 
 
-#: ``root._tape`` after one backward() from ``root``: the next call keeps the order.
-_ONCE = True
-
-
-def _make_tape(root: Value) -> tuple[list[tuple[Any, ...]], list[Value]]:
-    """The graph's interior nodes in backprop order as (op, node, a, b) — the op and the two input
-    slots read once here instead of on every later pass — and the leaves they read, each once.
-
-    The root is not in it (keeping the root would make root → tape → root a reference cycle)."""
-    order = backprop_order(root)
+def _make_tape(root: Value, order: list[Any]) -> tuple[list[tuple[Any, ...]], list[Value]]:
+    """The tape of a graph, from the order of its first pass (``None`` in the root's place): its
+    interior nodes after the root as (op, node, a, b) — read once here instead of on every later
+    pass — and the leaves they read, each once."""
+    entries = [(node._op, node, node._a, node._b) for node in order[1:]]
     leaves: dict[Value, None] = {}
-    for node in order:
+    for node in (root, *order[1:]):
         for parent in _parents(node):
             if parent._op is None:
                 leaves[parent] = None
-    return [(node._op, node, node._a, node._b) for node in order[1:]], list(leaves)
+    return entries, list(leaves)
 
 
 def _first_pass(root: Value, grad: float) -> list[Any]:
@@ -425,5 +422,3 @@ def _check(node: Value, parent: Value, local: Any, upstream: Any, contribution: 
 
 def _num(x: Any) -> str:
     return repr(x.data if isinstance(x, Value) else x)
-
-

@@ -11,8 +11,8 @@ instead of a tuple, which saves a 56-byte tuple on every node. Unary ops with a 
 tuple of inputs in ``_a``. ``parents`` rebuilds the tuple on demand. ``_n`` is scratch space for the
 backward pass (how many consumers of this node it still waits for); it is 0 whenever no pass runs,
 and keeping the count on the node instead of in a dict is what makes ordering the graph cheap.
-``_tape`` holds, on a node that ``backward()`` ran from more than once, the visiting order of its graph
-(its ancestors only, so no reference cycle), which spares every later call the ordering.
+``_tape`` holds, on a node that ``backward()`` ran from, the visiting order of its graph (its ancestors
+only, so no reference cycle: 8 bytes per node of that graph), which spares every later call the ordering.
 """
 
 from __future__ import annotations

@@ -35,12 +35,12 @@ class Sizes:
     #: the small graph: an 800-op chain, backward run ``small_backwards`` times on the same graph
     small_chain_ops: int = 800
     small_backwards: int = 20
-    small_repeats: int = 9
+    small_repeats: int = 7
     wide_terms: int = 20_000
-    graph_repeats: int = 5
+    graph_repeats: int = 3
     mlp_layers: tuple[int, ...] = (16, 16, 1)
     mlp_samples: int = 100
-    mlp_repeats: int = 7
+    mlp_repeats: int = 5
     memory_steps: int = 60
     memory_steps_micrograd: int = 5
     memory_chain_ops: int = 100_000

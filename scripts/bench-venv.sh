@@ -13,7 +13,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   mkdir -p .venv-bench
   bash scripts/make-venv.sh "$python" "$venv" >&2
   echo "installing gradstep and micrograd into $venv ..." >&2
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e . "micrograd==0.1.0" >&2
+  log="$venv/pip.log"
+  if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e . "micrograd==0.1.0" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "error: installing into $venv failed (above)" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
 echo "$venv"
