@@ -407,7 +407,8 @@ def test_quiz_lists_the_lecture_graph_mistakes_for_b():
         "candidates",
         "right_text",
         "wrong_text",
+        "retry_text",
         "precision",
         "near",
     }
-    assert set(data["candidates"][0]) == {"value", "mistake", "explanation"}
+    assert set(data["candidates"][0]) == {"value", "mistake", "explanation", "mistakes", "hint"}

@@ -27,9 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ..expr import parse_assignments, parse_expression, parse_number
+from ..expr import Expression, parse_assignments, parse_expression, parse_number
 from ..value import Value
-from .diagnose import GraphFacts, analyse, display_names, fmt, forward_order, shown_digits
+from .diagnose import GraphFacts, analyse, display_names, fmt, forward_order, is_ambiguous, shown_digits
 from .report import GradReport, check_grads, mark
 from .tolerance import EXACT, Tolerance, precision_text, resolve_tolerance, significant_digits
 
@@ -332,9 +332,42 @@ def _level12(rng: random.Random, level: int) -> tuple[str, dict[str, float]] | N
         return None
     tree, names = _rename(tree)
     text = _show(tree)[0]
+    if not _good_shape(text, names, level):
+        return None
     pool = _SMALL if level == 2 else tuple(v for v in _SMALL if abs(v) != 1)  # ×1 hides the chain rule
-    values = {name: float(rng.choice(pool)) for name in names}
-    return (text, values) if _good(text, values, level) else None
+    parsed = parse_expression(text)
+    for _ in range(_VALUE_TRIES):
+        values = {name: float(rng.choice(pool)) for name in names}
+        if _good(parsed, values, level):
+            return text, values
+    return None
+
+
+# Values tried per expression shape before a new shape is drawn.
+_VALUE_TRIES = 40
+# Inputs with no special relation to each other (no 0, ±1, equal sizes), to see an expression's shape.
+_GENERIC = (1.3719, -0.7763, 2.2391, -1.6127)
+
+
+def _good_shape(text: str, names: list[str], level: int) -> bool:
+    """The level's shape (size, ops, an input used twice at level 2), and no ambiguity from the shape
+    alone: e.g. a node used twice with one use being ``… + x`` (that path gives the upstream gradient,
+    its local derivative being 1), or ``x*x`` (whose local derivative is x's own value)."""
+    try:
+        root, _ = parse_expression(text).build(dict(zip(names, _GENERIC)))
+    except ValueError:
+        return False
+    facts = analyse(root)
+    nodes = facts.order
+    shared = any(len(facts.uses.get(n, [])) >= 2 for n in nodes)
+    if level == 1 and not (3 <= len(nodes) <= 6 and not shared and any(n.op == "*" for n in nodes)):
+        return False
+    ops = {n.op for n in nodes}
+    if level == 2 and not (
+        4 <= len(nodes) <= 9 and shared and ops & {"-", "/", "**"} and ops & {"*", "/", "**"}
+    ):
+        return False
+    return unambiguous(facts, EXACT)
 
 
 def _grow(rng: random.Random, ops: tuple[str, ...], n_ops: int, reuse: bool) -> tuple[tuple, list[str]]:
@@ -421,29 +454,21 @@ def _show(tree: tuple) -> tuple[str, int]:
     return (f"{lt} {op} {rt}" if prec == 1 else f"{lt}{op}{rt}"), prec
 
 
-def _good(text: str, values: dict[str, float], level: int) -> bool:
-    """Hand-computable: every value and gradient a multiple of 0.5, small, and no zero gradient."""
+def _good(parsed: Expression, values: dict[str, float], level: int) -> bool:
+    """Hand-computable: every value and gradient a multiple of 0.5, small, and no zero gradient; and
+    unambiguous: at every question the classic mistakes give different answers."""
     try:
-        root, _ = parse_expression(text).build(values)
+        root, _ = parsed.build(values)
     except ValueError:  # e.g. a division by zero
         return False
     facts = analyse(root)
-    nodes = facts.order
-    shared = any(len(facts.uses.get(n, [])) >= 2 for n in nodes)
-    if level == 1 and not (3 <= len(nodes) <= 6 and not shared and any(n.op == "*" for n in nodes)):
-        return False
-    ops = {n.op for n in nodes}
-    if level == 2 and not (
-        4 <= len(nodes) <= 9 and shared and ops & {"-", "/", "**"} and ops & {"*", "/", "**"}
-    ):
-        return False
-    for node in nodes:
+    for node in facts.order:
         for x in (node.data, facts.grads[node]):
             if not _half_multiple(x) or abs(x) > 25:
                 return False
         if facts.grads[node] == 0.0:
             return False
-    return True
+    return unambiguous(facts, EXACT)
 
 
 def _half_multiple(x: float) -> bool:
@@ -486,7 +511,15 @@ def _level3(rng: random.Random, level: int) -> tuple[str, dict[str, float]] | No
             return None
         text = "(a*x + b).log()*c"
     root, _ = parse_expression(text).build({k: float(v) for k, v in values.items()})
-    grads = analyse(root).grads.values()
-    if any(abs(g) < 0.01 or abs(g) > 40 for g in grads):
+    facts = analyse(root)
+    if any(abs(g) < 0.01 or abs(g) > 40 for g in facts.grads.values()):
+        return None
+    if not unambiguous(facts, Tolerance(ROUNDED_RTOL, ROUNDED_ATOL)):
         return None
     return text, {k: float(v) for k, v in values.items()}
+
+
+def unambiguous(facts: GraphFacts, tol: Tolerance) -> bool:
+    """True when at every question the classic mistakes give pairwise different wrong answers (so a
+    wrong answer names at most one mistake)."""
+    return not any(is_ambiguous(facts, node, *tol) for node in askable(facts))

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..value import Value
-from .diagnose import GraphFacts, analyse, candidates, right_text, shown_digits, wrong_text
+from .diagnose import GraphFacts, analyse, explain, groups, retry_text, right_text, shown_digits, wrong_text
 from .exercises import Exercise, askable, graph_numbers, prompt
 from .tolerance import NEAR_MISS_RELATIVE, Tolerance, precision_text, resolve_tolerance, significant_digits
 
@@ -26,14 +26,23 @@ __all__ = ["QuizCandidate", "QuizQuestion", "quiz_questions"]
 
 @dataclass(frozen=True)
 class QuizCandidate:
-    """A wrong value a mistake would produce, the mistake's code, and what to tell the learner."""
+    """A wrong value classic mistakes would produce, and what to tell a learner who gives it.
+
+    ``mistakes`` lists every mistake that gives ``value`` (several: the answer is ambiguous and all are
+    named); ``mistake`` is the first. ``explanation`` shows the right working (as ``mark_gradients``
+    prints it); ``hint`` names the mistake(s) with this graph's numbers but not the right answer.
+    """
 
     value: float
     mistake: str
     explanation: str
+    mistakes: tuple[str, ...] = ()
+    hint: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["mistakes"] = list(self.mistakes)
+        return data
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,8 @@ class QuizQuestion:
     hint: str
     candidates: list[QuizCandidate]
     right_text: str
-    wrong_text: str
+    wrong_text: str  # a wrong answer no mistake explains, with the right working
+    retry_text: str = ""  # the same without the right number, for a learner who tries again
     precision: str = ""  # the tolerance in words, for a near miss
     near: float = NEAR_MISS_RELATIVE  # a wrong answer within this relative distance is a near miss
 
@@ -87,7 +97,11 @@ def quiz_questions(
 
 def _question(facts: GraphFacts, node: Value, tol: Tolerance) -> QuizQuestion:
     rtol, atol = tol
-    cands = [QuizCandidate(c.value, c.mistake, c.explain(c.value)) for c in candidates(facts, node, rtol, atol)]
+    cands = []
+    for group in groups(facts, node, rtol, atol):
+        value = group[0].value
+        cands.append(QuizCandidate(value, group[0].mistake, explain(value, group), tuple(c.mistake for c in group),
+                                   explain(value, group, reveal=False)))
     return QuizQuestion(
         label=facts.names[node],
         prompt=prompt(facts, node),
@@ -98,5 +112,6 @@ def _question(facts: GraphFacts, node: Value, tol: Tolerance) -> QuizQuestion:
         candidates=cands,
         right_text=right_text(facts, node),
         wrong_text=wrong_text(facts, node),
+        retry_text=retry_text(facts, node),
         precision=precision_text(tol),
     )

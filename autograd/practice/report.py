@@ -15,10 +15,12 @@ from .diagnose import (
     GraphFacts,
     analyse,
     current_digits,
-    diagnose,
+    explain,
+    fitting,
     fmt,
     forward_order,
     is_close,
+    retry_text,
     right_text,
     shown_digits,
     wrong_text,
@@ -36,9 +38,16 @@ class GradRow:
     answer: float
     expected: float
     correct: bool
-    mistake: str | None
-    explanation: str
+    mistake: str | None  # the first of ``mistakes`` (None when no classic mistake explains the answer)
+    explanation: str  # what went wrong, with the right working and result
     near_miss: bool = False  # wrong, but within about 1 % of the right value
+    mistakes: tuple[str, ...] = ()  # every classic mistake that gives this answer (several: ambiguous)
+    retry_hint: str = ""  # for a wrong answer: the mistake(s) named and the numbers, not the right one
+
+    @property
+    def mistake_text(self) -> str:
+        """The mistake column: ``"sign"``, or ``"upstream-only or sign"`` for an ambiguous answer."""
+        return " or ".join(self.mistakes) if self.mistakes else (self.mistake or "")
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ class GradReport:
             mark = "✓ right" if row.correct else "✗ wrong"
             with shown_digits(6 if row.correct else digits_to_tell(row.answer, row.expected)):
                 numbers = f"{fmt(row.answer):>12}  {fmt(row.expected):>10}"
-            lines.append(f"{row.label:<{width}}  {numbers}  {mark:<7}  {row.mistake or ''}".rstrip())
+            lines.append(f"{row.label:<{width}}  {numbers}  {mark:<7}  {row.mistake_text}".rstrip())
         wrong = [row for row in self.rows if not row.correct]
         for row in wrong:
             lines.append("")
@@ -97,7 +106,7 @@ class GradReport:
                 f'<tr style="background:{colour}"><td><b>{html.escape(row.label)}</b></td>'
                 f'<td style="text-align:right">{answer}</td>'
                 f'<td style="text-align:right">{expected}</td>'
-                f"<td>{mark}</td><td>{html.escape(row.mistake or '')}</td>"
+                f"<td>{mark}</td><td>{html.escape(row.mistake_text)}</td>"
                 f'<td style="text-align:left">{html.escape(row.explanation)}</td></tr>'
             )
         right = sum(row.correct for row in self.rows)
@@ -152,13 +161,16 @@ def mark(facts: GraphFacts, node: Value, answer: float, rtol: float, atol: float
         return GradRow(label, answer, expected, True, None, right_text(facts, node))
     # Enough digits that no number in the text reads the same as the right one when the mark says wrong.
     with shown_digits(digits_to_tell(answer, expected, minimum=current_digits())):
-        found = diagnose(facts, node, answer, rtol, atol)
-        if found is not None:
-            return GradRow(label, answer, expected, False, found.mistake, found.explain(answer))
+        found = fitting(facts, node, answer, rtol, atol)
+        if found:
+            codes = tuple(c.mistake for c in found)
+            return GradRow(label, answer, expected, False, codes[0], explain(answer, found), False, codes,
+                           explain(answer, found, reveal=False))
         tol = Tolerance(rtol, atol)
         near = is_near_miss(answer, expected, tol)
         close = near_miss_text(answer, expected, tol) if near else ""
-        return GradRow(label, answer, expected, False, None, wrong_text(facts, node, answer, close), near)
+        return GradRow(label, answer, expected, False, None, wrong_text(facts, node, answer, close), near, (),
+                       retry_text(facts, node, answer, close))
 
 
 def resolve_answers(facts: GraphFacts, answers: Mapping[Any, Any]) -> dict[Value, float]:
