@@ -209,12 +209,59 @@ def test_exercise_answer_feedback_and_score():
     feedback = ex.answer(index["b"], 2)
     assert (feedback.correct, feedback.expected, feedback.mistake) == (False, -4.0, "local-only")
     assert "∂e/∂b = a = 2.0" in feedback.explanation
+    assert "-4" not in feedback.hint and "∂e/∂b = a = 2.0" in feedback.hint  # a hint, not the answer
     assert ex.answer(index["a"], "6").correct
-    assert ex.answer(index["b"], -4).correct  # a second try is marked, but the first one is scored
-    assert tuple(ex.score) == (1, 2, 6)
-    assert "1 of 6 right" in str(ex.score)
+    assert ex.answer(index["b"], -4).correct  # right after a retry: not right first time
+    assert tuple(ex.score) == (1, 2, 6, 1, 0)
+    assert str(ex.score) == "1 of 6 right first time, 1 after retries, 0 revealed, 4 skipped"
     with pytest.raises(IndexError):
         ex.answer(6, 1.0)
+
+
+def test_three_misses_reveal_the_answer_and_show_answer_reveals_it_at_once():
+    g = lecture_graph()
+    ex = Exercise(g.L)
+    index = {q.label: q.index for q in ex.questions}
+    tries = [ex.answer(index["b"], v) for v in (2, 4, 7)]  # local only, sign, nothing known
+    assert [(f.tries, f.revealed) for f in tries] == [(1, False), (2, False), (3, True)]
+    assert [f.mistakes for f in tries] == [("local-only",), ("sign",), ()]
+    assert all("-4" not in f.hint for f in tries)
+    assert "the right answer is -4.0" in tries[2].explanation  # the last miss shows the working
+    assert ex.tries_left(index["b"]) == 0
+    assert ex.answer(index["b"], -4).correct and ex.score.revealed == 1  # too late to count as right
+    assert ex.reveal(index["a"]) == "dL/da = dL/de · ∂e/∂a = -2.0 × (-3.0) = 6.0 (with ∂e/∂a = b = -3.0)."
+    assert ex.answer(index["d"], -2).correct
+    score = ex.score
+    assert (score.right, score.retried, score.revealed, score.skipped) == (1, 0, 2, 3)
+
+
+def test_an_answer_that_fits_two_mistakes_names_both():
+    # L = d·f, d = e + c, e = a·b at a = -1, b = -3, c = 10, f = -2: dL/de = f = -2, dL/db = dL/de·a = 2.
+    # -2 is then both the upstream gradient alone and the right size with the wrong sign.
+    a, b, c, f = Value(-1.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    row = check_grads(L, {"b": -2}).rows[0]
+    assert (row.mistake, row.mistakes) == ("upstream-only", ("upstream-only", "sign"))
+    assert row.explanation.startswith(
+        "You gave -2.0, which fits more than one classic mistake here: it is the upstream gradient dL/de = "
+        "-2.0 only, and it is also the right size with the wrong sign. The right working: dL/db = dL/de · "
+        "∂e/∂b = -2.0 × (-1.0) = 2.0")
+    assert "upstream-only or sign" in str(check_grads(L, {"b": -2}))
+    assert "2.0" not in row.retry_hint.replace("-2.0", "")  # the hint names both, not the answer
+
+
+def test_a_wrong_answer_no_mistake_explains_says_what_it_would_have_needed():
+    g = lecture_graph()
+    row = check_grads(g.L, {"b": 5}).rows[0]  # dL/db = dL/de · a = -2 · 2; 5 fits no mistake
+    assert row.mistake is None and row.mistakes == ()
+    assert "the right answer is -4.0" in row.explanation
+    assert ("For 5.0 to be right, dL/de would have to be 2.5 (it is -2.0), or ∂e/∂b would have to be -2.5 "
+            "(it is a = 2.0).") in row.explanation
 
 
 def test_hint_is_the_chain_rule_in_symbols():

@@ -15,7 +15,7 @@ derivative), ``"sign"`` (the negative), ``"value-not-grad"`` (the node's value);
 from __future__ import annotations
 
 from .diagnose import MISTAKE_TITLES, MISTAKES
-from .exercises import LEVELS, Exercise, Feedback, Question, Score, make_exercise
+from .exercises import LEVELS, MAX_TRIES, Exercise, Feedback, Question, Score, make_exercise
 from .quiz import QuizCandidate, QuizQuestion, quiz_questions
 from .report import GradReport, GradRow, check_grads
 from .tolerance import EXACT, ROUNDED, Tolerance, default_tolerance
@@ -24,6 +24,7 @@ __all__ = [
     "MISTAKES",
     "MISTAKE_TITLES",
     "LEVELS",
+    "MAX_TRIES",
     "check_grads",
     "GradReport",
     "GradRow",

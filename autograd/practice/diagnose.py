@@ -487,7 +487,7 @@ def needed_text(facts: GraphFacts, node: Value, answer: float) -> str:
     (use,) = uses
     up, local, _ = _chain_step(facts, use, node)
     options = []
-    if use.local != 0:
+    if use.local != 0 and use.consumer is not facts.root:  # the output's own gradient is always 1
         options.append(f"{up} would have to be {fmt(answer / use.local)} (it is {fmt(use.upstream)})")
     if use.upstream != 0:
         options.append(f"{facts.partial(use, node)} would have to be {fmt(answer / use.upstream)} (it is "

@@ -15,8 +15,10 @@ names. Labels that are already set are never changed. (Only an Exercise does thi
 How exact an answer must be follows :mod:`.tolerance`: exact for a graph whose values and gradients are
 all small multiples of 0.5, else 4 significant digits, unless ``rtol``/``atol`` are given.
 
-Scoring counts each question's *first* answer: answering again shows the feedback for the new value
-but does not change the score.
+A learner gets :data:`MAX_TRIES` tries per question: a wrong answer names the mistake and gives a hint
+with this graph's numbers (:attr:`Feedback.hint`, never the right number); after the last miss, or on
+:meth:`Exercise.reveal`, the answer is shown. The score tells apart right first time, right after
+retries, revealed, and skipped (never finished).
 """
 
 from __future__ import annotations
@@ -29,12 +31,21 @@ from typing import Any, NamedTuple
 
 from ..expr import Expression, parse_assignments, parse_expression, parse_number
 from ..value import Value
-from .diagnose import GraphFacts, analyse, display_names, fmt, forward_order, is_ambiguous, shown_digits
+from .diagnose import (
+    GraphFacts,
+    analyse,
+    display_names,
+    fmt,
+    forward_order,
+    is_ambiguous,
+    right_text,
+    shown_digits,
+)
 from .report import GradReport, check_grads, mark
 from .tolerance import EXACT, Tolerance, precision_text, resolve_tolerance, significant_digits
 
 __all__ = [
-    "Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable", "graph_numbers", "LEVELS",
+    "MAX_TRIES", "Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable", "graph_numbers", "LEVELS",
 ]
 
 #: What each level of :func:`make_exercise` practises.
@@ -59,9 +70,20 @@ class Question:
     node: Value = field(repr=False, compare=False)
 
 
+#: Tries per question: after this many wrong answers the answer is shown.
+MAX_TRIES = 3
+
+
 @dataclass(frozen=True)
 class Feedback:
-    """The mark for one answer."""
+    """The mark for one answer.
+
+    ``explanation`` shows the right working and result (as :func:`mark_gradients`); ``hint`` is for a
+    learner about to try again: for a wrong answer, the mistake(s) named with this graph's numbers but
+    not the right one. ``mistakes`` lists every classic mistake that gives the answer (several: it is
+    ambiguous), ``mistake`` the first. ``tries`` counts the answers given to this question so far;
+    ``revealed`` is True when this answer used the last try, so the answer is now shown.
+    """
 
     correct: bool
     expected: float
@@ -69,20 +91,34 @@ class Feedback:
     explanation: str
     answer: float
     label: str
+    mistakes: tuple[str, ...] = ()
+    hint: str = ""
+    tries: int = 1
+    revealed: bool = False
 
 
 class Score(NamedTuple):
-    """right: first answers that were right; answered: questions answered; total: questions."""
+    """right: right first time; answered: questions answered (or revealed); total: questions;
+    retried: right after one or more wrong tries; revealed: answer shown (asked for, or after
+    :data:`MAX_TRIES` misses). The rest are :attr:`skipped`."""
 
     right: int
     answered: int
     total: int
+    retried: int = 0
+    revealed: int = 0
+
+    @property
+    def skipped(self) -> int:
+        """Questions left without a right answer or a revealed one."""
+        return self.total - self.right - self.retried - self.revealed
 
     def __str__(self) -> str:
-        text = f"{self.right} of {self.total} right"
-        if self.answered < self.total:
-            text += f" ({self.total - self.answered} not answered)"
-        return text
+        if self.right == self.total:
+            return f"{self.right} of {self.total} right first time"
+        parts = [f"{self.right} of {self.total} right first time", f"{self.retried} after retries",
+                 f"{self.revealed} revealed", f"{self.skipped} skipped"]
+        return ", ".join(parts)
 
 
 class Exercise:
@@ -90,7 +126,8 @@ class Exercise:
 
     The questions are the nodes in the order backprop visits them, without the output (its gradient
     is the seed dL/dL = 1) and without constants; unlabeled op nodes are labelled ``n1, n2, …`` (see
-    the module docstring). ``score`` counts each question's first answer.
+    the module docstring). Each question has :data:`MAX_TRIES` tries; ``score`` tells apart right
+    first time, right after retries, revealed and skipped.
 
     ``rtol``/``atol`` (``math.isclose``) default to the rule of :mod:`autograd.practice.tolerance`:
     exact when every value and gradient is a small multiple of 0.5, else 4 significant digits
@@ -135,6 +172,9 @@ class Exercise:
             for i, node in enumerate(nodes)
         )
         self._first: dict[int, Feedback] = {}
+        self._tries: dict[int, int] = {}  # answers given per question
+        self._right: set[int] = set()  # answered right (first time or after retries)
+        self._revealed: set[int] = set()  # answer shown before it was answered right
 
     @classmethod
     def from_expression(
@@ -176,14 +216,45 @@ class Exercise:
         return precision_text(self.tolerance)
 
     def answer(self, i: int, value: Any) -> Feedback:
-        """Mark ``value`` as the answer to question ``i`` (a number, or text such as ``"-3/2"``)."""
+        """Mark ``value`` as the answer to question ``i`` (a number, or text such as ``"-3/2"``).
+
+        The :data:`MAX_TRIES`-th wrong answer reveals the answer (``Feedback.revealed``). Answering a
+        question that is finished (right or revealed) marks the answer but changes no score.
+        """
         question = self._question(i)
         number = _as_number(value)
         with shown_digits(self.digits):
             row = mark(self.facts, question.node, number, self.rtol, self.atol)
-        feedback = Feedback(row.correct, row.expected, row.mistake, row.explanation, number, question.label)
-        self._first.setdefault(question.index, feedback)
+        k = question.index
+        finished = k in self._right or k in self._revealed
+        tries = self._tries.get(k, 0) + (not finished)
+        revealed = not finished and not row.correct and tries >= MAX_TRIES
+        if not finished:
+            self._tries[k] = tries
+            if row.correct:
+                self._right.add(k)
+            elif revealed:
+                self._revealed.add(k)
+        feedback = Feedback(row.correct, row.expected, row.mistake, row.explanation, number, question.label,
+                            row.mistakes, row.retry_hint, max(tries, 1), revealed)
+        self._first.setdefault(k, feedback)
         return feedback
+
+    def reveal(self, i: int) -> str:
+        """Show the answer to question ``i`` (it then counts as revealed, unless already answered
+        right): its working and result, e.g. ``dL/db = dL/de · ∂e/∂b = -2.0 × 2.0 = -4.0 (…)``."""
+        question = self._question(i)
+        if question.index not in self._right:
+            self._revealed.add(question.index)
+        with shown_digits(self.digits):
+            return right_text(self.facts, question.node).removeprefix("Right: ")
+
+    def tries_left(self, i: int) -> int:
+        """How many more answers question ``i`` takes before its answer is shown (0 when finished)."""
+        k = self._question(i).index
+        if k in self._right or k in self._revealed:
+            return 0
+        return MAX_TRIES - self._tries.get(k, 0)
 
     def hint(self, i: int) -> str:
         """The chain rule for question ``i`` in symbols (no numbers), e.g.
@@ -196,8 +267,10 @@ class Exercise:
 
     @property
     def score(self) -> Score:
-        right = sum(feedback.correct for feedback in self._first.values())
-        return Score(right, len(self._first), len(self.questions))
+        first = {k for k, feedback in self._first.items() if feedback.correct}
+        answered = set(self._first) | self._revealed
+        return Score(len(first), len(answered), len(self.questions), len(self._right - first),
+                     len(self._revealed - self._right))
 
     def check(self, answers: Mapping[Any, Any]) -> GradReport:
         """Mark many answers at once, as :func:`~autograd.practice.check_grads` with this tolerance."""
