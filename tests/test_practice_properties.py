@@ -23,7 +23,7 @@ from strategies import kinks_are_clear, points, to_sympy, to_value, trees, value
 
 from autograd import Value
 from autograd.backward import backprop_order, local_derivatives, propagate
-from autograd.practice import MISTAKES, check_grads, make_exercise, quiz_questions
+from autograd.practice import MISTAKES, mark_gradients, make_exercise, quiz_questions
 from autograd.practice.diagnose import display_names
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -83,7 +83,7 @@ def graphs(draw):
 def test_right_answer_is_never_diagnosed(case):
     tree, point, root, env = case
     grads = propagate(root)
-    report = check_grads(root, {node: g for node, g in grads.items()})
+    report = mark_gradients(root, {node: g for node, g in grads.items()})
     assert report.ok
     assert all(row.mistake is None for row in report.rows)
     # the inputs' expected gradients against sympy, the independent oracle
@@ -104,11 +104,11 @@ def test_every_listed_mistake_is_what_its_definition_gives(case):
     uses = _uses(root)
     names = display_names(root)
     labels_before = {node: node.label for node in grads}
-    for question in quiz_questions(root, rtol=1e-6, atol=1e-9):  # check_grads' defaults, as _close
+    for question in quiz_questions(root, rtol=1e-6, atol=1e-9):  # mark_gradients' defaults, as _close
         (node,) = [n for n in grads if names[n] == question.label]
         defined = _pattern_values(node, grads, uses)
         for cand in question.candidates:
-            row = check_grads(root, {node: cand.value}).rows[0]
+            row = mark_gradients(root, {node: cand.value}).rows[0]
             assert not row.correct
             assert row.mistakes == cand.mistakes and row.mistake == cand.mistakes[0] == cand.mistake
             # exactly the mistakes whose definition gives this value are named, in MISTAKES order
@@ -127,7 +127,7 @@ def test_every_injected_mistake_is_named(case):
             for value in values:
                 if _close(value, expected) or not math.isfinite(value):
                     continue  # a "mistake" that gives the right answer is no mistake
-                row = check_grads(root, {node: value}).rows[0]
+                row = mark_gradients(root, {node: value}).rows[0]
                 assert not row.correct and mistake in row.mistakes
                 if len(row.mistakes) > 1:
                     assert "fits more than one classic mistake" in row.explanation
@@ -142,7 +142,7 @@ def test_an_answer_matching_no_pattern_has_no_mistake(case, offset):
     for node, expected in grads.items():
         known = [expected] + [v for vs in _pattern_values(node, grads, uses).values() for v in vs]
         answer = max(abs(v) for v in known) + offset  # beyond every value a pattern could give
-        row = check_grads(root, {node: answer}).rows[0]
+        row = mark_gradients(root, {node: answer}).rows[0]
         assert not row.correct
         assert row.mistake is None
         assert row.explanation.startswith("Not quite")
@@ -150,14 +150,14 @@ def test_an_answer_matching_no_pattern_has_no_mistake(case, offset):
 
 @SETTINGS
 @given(graphs(), st.data())
-def test_check_grads_touches_no_grad(case, data):
+def test_mark_gradients_touches_no_grad(case, data):
     _, _, root, _ = case
     nodes = backprop_order(root, include_leaves=True)
     for i, node in enumerate(nodes):
         node.grad = float(i) - 0.5
     before = [node.grad for node in nodes]
     picked = data.draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=4, unique=True))
-    check_grads(root, {node: data.draw(st.floats(-5, 5)) for node in picked})
+    mark_gradients(root, {node: data.draw(st.floats(-5, 5)) for node in picked})
     assert [node.grad for node in nodes] == before
 
 

@@ -9,7 +9,7 @@ Which nodes are asked about: every node the output depends on, in backprop order
 Every asked node needs a name. An :class:`Exercise` gives unlabeled op nodes the labels ``n1, n2, …``
 (in forward order, as the expression parser does) and an unlabeled output the label ``L``, by
 setting ``.label`` on those nodes only, so that questions, pictures and the learner use the same
-names. Labels that are already set are never changed. (Only an Exercise does this: ``check_grads``,
+names. Labels that are already set are never changed. (Only an Exercise does this: ``mark_gradients``,
 ``quiz_questions`` and ``save_backprop_html(quiz=True)`` use the same names without setting them.)
 
 How exact an answer must be follows :mod:`.tolerance`: exact for a graph whose values and gradients are
@@ -41,7 +41,7 @@ from .diagnose import (
     right_text,
     shown_digits,
 )
-from .report import GradReport, check_grads, mark
+from .report import GradReport, mark, mark_gradients
 from .tolerance import EXACT, Tolerance, precision_text, resolve_tolerance, significant_digits
 
 __all__ = [
@@ -78,7 +78,7 @@ MAX_TRIES = 3
 class Feedback:
     """The mark for one answer.
 
-    ``explanation`` shows the right working and result (as :func:`mark_gradients`); ``hint`` is for a
+    ``explanation`` shows the right working and result (as :func:`~autograd.practice.mark_gradients`); ``hint`` is for a
     learner about to try again: for a wrong answer, the mistake(s) named with this graph's numbers but
     not the right one. ``mistakes`` lists every classic mistake that gives the answer (several: it is
     ambiguous), ``mistake`` the first. ``tries`` counts the answers given to this question so far;
@@ -273,8 +273,8 @@ class Exercise:
                      len(self._revealed - self._right))
 
     def check(self, answers: Mapping[Any, Any]) -> GradReport:
-        """Mark many answers at once, as :func:`~autograd.practice.check_grads` with this tolerance."""
-        return check_grads(self.root, answers, self.rtol, self.atol)
+        """Mark many answers at once, as :func:`~autograd.practice.mark_gradients` with this tolerance."""
+        return mark_gradients(self.root, answers, self.rtol, self.atol)
 
     # ---- what the learner sees first ------------------------------------------------------------
     @property

@@ -1,11 +1,11 @@
 """The data behind a quiz page: per question, the right answer and every diagnosable wrong one.
 
 A page (the HTML stepper's quiz mode) cannot run Python, so it gets, for each question, the values a
-classic mistake would give with the explanation ``check_grads`` would print for it. A typed answer is
+classic mistake would give with the explanation ``mark_gradients`` would print for it. A typed answer is
 marked right when it is within ``rtol``/``atol`` of ``expected`` (as ``math.isclose``); else the first
 candidate within tolerance names the mistake; else ``wrong_text`` is shown (after ``precision``, the
 tolerance in words, when the answer is a near miss: within ``near`` relative distance of ``expected``).
-That reproduces what :func:`~autograd.practice.check_grads` says, because both read the same candidate
+That reproduces what :func:`~autograd.practice.mark_gradients` says, because both read the same candidate
 list. The tolerance defaults to the rule of :mod:`.tolerance` (exact for hand-computable graphs, else 4
 significant digits, as many as the quiz pictures show), and the texts show at least as many digits as
 it asks for.
