@@ -20,8 +20,8 @@ from autograd.practice import (
     MISTAKES,
     Exercise,
     GradReport,
-    mark_gradients,
     make_exercise,
+    mark_gradients,
     quiz_questions,
 )
 
@@ -475,8 +475,9 @@ def test_the_old_name_check_grads_still_marks_but_warns():
 
 
 def test_notebook_08_your_turn_starts_blank_and_the_solution_is_its_own_marked_cell():
-    import nbformat
     from pathlib import Path
+
+    import nbformat
 
     path = Path(__file__).resolve().parent.parent / "notebooks" / "08_practice.ipynb"
     cells = nbformat.read(path, as_version=4).cells

@@ -15,7 +15,6 @@ import random
 from itertools import combinations
 
 import pytest
-
 import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -23,7 +22,7 @@ from strategies import kinks_are_clear, points, to_sympy, to_value, trees, value
 
 from autograd import Value
 from autograd.backward import backprop_order, local_derivatives, propagate
-from autograd.practice import MISTAKES, mark_gradients, make_exercise, quiz_questions
+from autograd.practice import MISTAKES, make_exercise, mark_gradients, quiz_questions
 from autograd.practice.diagnose import display_names
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

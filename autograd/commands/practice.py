@@ -11,7 +11,8 @@ How exact: when every value and gradient is a small multiple of 0.5 (levels 1 an
 "(a*b + c)*f" at whole numbers) answers must be exact; otherwise 4 significant digits are enough
 (rtol=1e-3, atol=5e-5). --rtol/--atol set the tolerance (math.isclose) instead.
 
-Exit code: 0 when every question was answered right (retries count), 1 otherwise, 2 on bad input (expression, --at, --level).
+Exit code: 0 when every question was answered right (retries count), 1 otherwise, 2 on bad input
+(expression, --at, --level).
 
 Examples:
   gradstep practice

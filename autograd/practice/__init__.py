@@ -7,9 +7,10 @@
   :data:`ROUNDED` (4 significant digits), unless a tolerance is given.
 
 A wrong answer is named with every one of :data:`MISTAKES` whose number fits it (and the right answer
-does not; several fit an ambiguous answer, and all are named): ``"accumulation"`` (one path of several), ``"local-only"`` (the local derivative, not
-multiplied by the upstream gradient), ``"upstream-only"`` (the upstream gradient without the local
-derivative), ``"sign"`` (the negative), ``"value-not-grad"`` (the node's value); or ``None``.
+does not; several fit an ambiguous answer, and all are named): ``"accumulation"`` (one path of
+several), ``"local-only"`` (the local derivative, not multiplied by the upstream gradient),
+``"upstream-only"`` (the upstream gradient without the local derivative), ``"sign"`` (the negative),
+``"value-not-grad"`` (the node's value); or none.
 """
 
 from __future__ import annotations

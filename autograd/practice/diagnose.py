@@ -408,7 +408,8 @@ def _local_only(facts: GraphFacts, node: Value) -> list[Candidate]:
         return (f"{local}, the local derivative only ({facts.formula(use.consumer)})",
                 f"{multiply}: {product}." + _others(facts, node), f"{multiply}." + _others(facts, node, False))
 
-    return [Candidate(use.local, "local-only", functools.partial(texts, use), facts, node) for use in facts.uses.get(node, [])]
+    return [Candidate(use.local, "local-only", functools.partial(texts, use), facts, node)
+            for use in facts.uses.get(node, [])]
 
 
 def _upstream_only(facts: GraphFacts, node: Value) -> list[Candidate]:

@@ -45,7 +45,8 @@ from .report import GradReport, mark, mark_gradients
 from .tolerance import EXACT, Tolerance, precision_text, resolve_tolerance, significant_digits
 
 __all__ = [
-    "MAX_TRIES", "Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable", "graph_numbers", "LEVELS",
+    "MAX_TRIES", "Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable",
+    "graph_numbers", "unambiguous", "LEVELS",
 ]
 
 #: What each level of :func:`make_exercise` practises.
