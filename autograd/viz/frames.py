@@ -149,11 +149,17 @@ def _reserved_widths(snap: Snapshot, view: GraphView) -> dict[str, tuple[int, in
     for view_node, node in zip(snap.nodes, view.forward):
         texts = ["grad ?", f"grad {format_number(view.grads[node])}"]
         done = view.done_at[node]
-        for c in view.terms.get(node, ()):
-            texts.append(f"grad {grad_at(view, node, lambda s, at=c.step, done=done: s <= at and s != done)}")
+        for c in view.terms.get(node, ()):  # every running sum it shows before its last term arrives
+            if c.step != done:
+                texts.append(f"grad {grad_at(view, node, _through(c.step))}")
         grad = max(text_width(t) for t in texts)
         widths[view_node.id] = (text_width(view_node.name), text_width(f"data {format_number(view_node.data)}"), grad)
     return widths
+
+
+def _through(step: int) -> Callable[[int], bool]:
+    """"Steps up to ``step`` have run", as :func:`grad_at` asks it."""
+    return lambda s: s <= step
 
 
 def caption_html(lines: list[str]) -> str:
