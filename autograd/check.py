@@ -17,7 +17,9 @@ from .limits import DEFAULT_HS, LimitRow, LimitTable, central_difference, forwar
 from .report_text import WIDTH
 from .testing import (
     BELOW_RESOLUTION,
+    GRAPH_CUT,
     NON_DIFFERENTIABLE,
+    PRESETS,
     GradcheckError,
     GradcheckReport,
     GradcheckRow,
@@ -43,6 +45,8 @@ __all__ = [
     "DEFAULT_HS",
     "NON_DIFFERENTIABLE",
     "BELOW_RESOLUTION",
+    "GRAPH_CUT",
+    "PRESETS",
     "nan_origin",
     "WIDTH",
 ]

@@ -197,7 +197,8 @@ def test_long_lines_are_wrapped(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_eps_below_resolution_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "x*x", "--at", "x=1e10")
+    assert run(capsys, "x*x", "--at", "x=1e10")[0] == 0  # the default step is scaled to |x|
+    code, out, _ = run(capsys, "x*x", "--at", "x=1e10", "--absolute-eps")
     assert code == 1
     assert "below float64 resolution" in out and "use eps ≥" in out and "disagree" not in out
     assert width(out) <= 100, out

@@ -42,6 +42,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--atol", default="1e-5", help="gradcheck's absolute tolerance (default 1e-5)")
     parser.add_argument("--rtol", default="1e-3", help="gradcheck's relative tolerance (default 1e-3)")
     parser.add_argument("--second", action="store_true", help="also check second derivatives (gradgradcheck)")
+    parser.add_argument(
+        "--absolute-eps", action="store_true",
+        help="step by eps itself, as PyTorch does (default: eps·max(1, |x|), scaled to the input)",
+    )
     refuse = parser.error
 
     def error(message: str) -> NoReturn:
@@ -118,9 +122,10 @@ def _run(args: argparse.Namespace) -> int:
         out, built = expr.build(dict(zip(names, p)), labels=False)
         return out, [built[name] for name in names]
 
-    reports = [gradcheck_graph(make, names, point, 1, eps, atol, rtol)]
+    relative = not args.absolute_eps
+    reports = [gradcheck_graph(make, names, point, 1, eps, atol, rtol, relative_eps=relative)]
     if args.second:
-        reports.append(gradcheck_graph(make, names, point, 2, eps, atol, rtol))
+        reports.append(gradcheck_graph(make, names, point, 2, eps, atol, rtol, relative_eps=relative))
     for report in reports:
         print()
         print(report)
