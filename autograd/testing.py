@@ -57,6 +57,8 @@ __all__ = [
     "BELOW_RESOLUTION",
     "GRAPH_CUT",
     "PRESETS",
+    "check_op",
+    "OpCheckReport",
 ]
 
 #: The note on a row whose left and right slopes differ.
@@ -747,3 +749,157 @@ def _kink(centre: float, stencil: _Stencil, eps: float, atol: float, rtol: float
     if not math.isfinite(jump) or abs(jump) <= max(atol + rtol * max(abs(left), abs(right)), noise):
         return ""
     return f"{NON_DIFFERENTIABLE}: slope {short(left, 6)} from the left, {short(right, 6)} from the right"
+
+
+# ---- sweeping an op -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OpCheckReport:
+    """The result of :func:`check_op`: where an op's derivative rule disagrees, and where it has kinks.
+
+    Attributes:
+        name: the op's name.
+        points: every point checked (tuples of one or two numbers).
+        mismatches: (point, row) for each derivative that disagrees with central differences.
+        kinks: the points where left and right slopes differ (no derivative to check; not a failure).
+        unchecked: (point, row) where x ± eps leaves the op's domain.
+        second_order: whether second derivatives (``create_graph=True``) were checked too, or why not.
+    """
+
+    name: str
+    points: tuple[tuple[float, ...], ...]
+    mismatches: tuple[tuple[tuple[float, ...], GradcheckRow], ...]
+    kinks: tuple[tuple[float, ...], ...]
+    unchecked: tuple[tuple[tuple[float, ...], GradcheckRow], ...]
+    second_order: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def verdict(self) -> str:
+        n = len(self.points)
+        if self.ok:
+            return f"PASS: {self.name}'s derivative agrees with central differences at all {n} points checked."
+        at = sorted({p for p, _ in self.mismatches})
+        return f"FAIL: {self.name}'s derivative disagrees at {len(at)} of {n} points, first at {_at(at[0])}."
+
+    def __str__(self) -> str:
+        lines = [f"check_op {self.name}: {len(self.points)} points; {self.second_order}"]
+        for point, row in self.mismatches[:8]:
+            label = row.label.replace("f", self.name, 1)  # ∂f/∂x → ∂cube/∂x
+            lines.append(
+                f"  at {_at(point)}: {label} autograd {number_cell(row.analytic, 0)}, "
+                f"central differences {number_cell(row.numeric, 0)}"
+            )
+        if len(self.mismatches) > 8:
+            lines.append(f"  … and {len(self.mismatches) - 8} more")
+        if self.kinks:
+            lines.extend(wrap_text(
+                f"  non-differentiable at {', '.join(_at(p) for p in self.kinks[:6])}"
+                f"{' …' if len(self.kinks) > 6 else ''} (left and right slopes differ: a kink, not an error)",
+                indent="    ",
+            ))
+        if self.unchecked:
+            lines.append(f"  {len(self.unchecked)} point(s) at the edge of the domain could not be checked")
+        lines.extend(wrap_text(self.verdict()))
+        return "\n".join(lines)
+
+
+def _at(point: tuple[float, ...]) -> str:
+    names = ("a", "b") if len(point) == 2 else ("x",)
+    return ", ".join(f"{n} = {short(v)}" for n, v in zip(names, point))
+
+
+def check_op(
+    op: Callable[..., Any],
+    domain: Sequence[float] | Sequence[Sequence[float]],
+    *,
+    points: int = 41,
+    second_order: bool | None = None,
+    eps: float | None = None,
+    atol: float | None = None,
+    rtol: float | None = None,
+) -> OpCheckReport:
+    """Sweep an op's derivative rule against central differences over a domain.
+
+    Args:
+        op: a function of one or two Values, e.g. what :func:`autograd.define_op` returns, or
+            ``Value.erf``.
+        domain: ``(low, high)`` for an op of one input, ``((low_a, high_a), (low_b, high_b))`` for two.
+        points: evenly spaced points per input, ends included (an op of two inputs gets a grid of
+            ``points × points``, capped at 21 × 21).
+        second_order: also check second derivatives, which ``create_graph=True`` builds from the rule.
+            Default: when the rule is written against the math namespace (it can build Values).
+        eps, atol, rtol: as for :func:`gradcheck`.
+
+    Kinks (relu at 0) are listed, not counted as failures; the report is ``ok`` when no derivative
+    disagrees. ``print`` it for a summary naming the first points that disagree.
+    """
+    if not callable(op):
+        raise TypeError(f"check_op needs an op (a function of Values), got {type(op).__name__}")
+    name = getattr(op, "__name__", "op")
+    ranges = _ranges(domain)
+    if not isinstance(points, int) or isinstance(points, bool) or points < 2:
+        raise ValueError(f"points must be an integer ≥ 2, got {points!r}")
+    per_axis = points if len(ranges) == 1 else min(points, 21)
+    axes = [[lo + (hi - lo) * k / (per_axis - 1) for k in range(per_axis)] for lo, hi in ranges]
+    grid = [(a,) for a in axes[0]] if len(axes) == 1 else [(a, b) for a in axes[0] for b in axes[1]]
+    if second_order is None:
+        second_order = _builds_values(op, grid)
+    settings = _settings(eps, atol, rtol, "float64", True)
+    mismatches, kinks, unchecked = [], [], []
+    names = ("x",) if len(ranges) == 1 else ("a", "b")
+    for point in grid:
+        orders = (1, 2) if second_order else (1,)
+        for order in orders:
+            report = _check(order, op, [Value(v, n) for v, n in zip(point, names)], settings, False)
+            for row in report.rows:
+                if row.non_differentiable:
+                    if point not in kinks:
+                        kinks.append(point)
+                elif row.unchecked:
+                    unchecked.append((point, row))
+                elif not row.ok:
+                    mismatches.append((point, row))
+    how = "first and second derivatives checked" if second_order else (
+        "first derivatives checked (second: the rule gives plain floats, so create_graph=True is not available)"
+        if not _builds_values(op, grid) else "first derivatives checked"
+    )
+    return OpCheckReport(name, tuple(grid), tuple(mismatches), tuple(kinks), tuple(unchecked), how)
+
+
+def _ranges(domain: Any) -> list[tuple[float, float]]:
+    items = list(domain)
+    if len(items) == 2 and all(isinstance(v, numbers.Real) for v in items):
+        items = [items]
+    ranges = []
+    for item in items:
+        pair = list(item) if not isinstance(item, numbers.Real) else []
+        if len(pair) != 2:
+            raise ValueError(f"domain must be (low, high) or ((low, high), (low, high)), got {domain!r}")
+        lo, hi = (as_number(v, "domain") for v in pair)
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"each range needs finite low < high, got ({lo!r}, {hi!r})")
+        ranges.append((lo, hi))
+    if len(ranges) not in (1, 2):
+        raise ValueError(f"check_op sweeps ops of one or two inputs, got {len(ranges)} ranges")
+    return ranges
+
+
+def _builds_values(op: Callable[..., Any], grid: Sequence[tuple[float, ...]]) -> bool:
+    """Whether create_graph=True works through the op's rule (it raises TypeError for a float-only rule)."""
+    for point in grid:
+        leaves = [Value(v) for v in point]
+        try:
+            out = op(*leaves)
+            if isinstance(out, Value):
+                grad(out, leaves, create_graph=True)
+            return True
+        except TypeError:
+            return False
+        except EVAL_ERRORS:
+            continue
+    return False

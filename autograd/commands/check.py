@@ -4,7 +4,7 @@ Example:  gradstep check "-2*x**2 + 12*x - 10" --at x=12
           gradstep check "(a*b + c).tanh()" --at a=2,b=-3,c=10 --second
 
 EXPR may use numbers, variable names, + - * / **, unary minus and the functions exp log sqrt tanh
-sigmoid relu leaky_relu sin cos abs (as x.exp() or exp(x)); nothing else is accepted and the text is
+sigmoid relu leaky_relu sin cos erf softplus abs (as x.exp() or exp(x)); nothing else is accepted and the text is
 never run as Python. For each variable the limit table shows the forward quotient (f(x+h) − f(x))/h
 and the central quotient (f(x+h) − f(x−h))/2h approaching autograd's derivative as h shrinks, until
 round-off takes over. Exit code: 0 when gradcheck passes, 1 when it fails, 2 for bad input.
