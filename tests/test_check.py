@@ -191,6 +191,8 @@ CASES = [
     ("leaky_relu", lambda a: a.leaky_relu(0.1) * a, lambda a: SP_LEAKY(a) * a, (-1.2,)),
     ("sin", lambda a, b: (a * b).sin(), lambda a, b: sp.sin(a * b), (1.5, -2.0)),
     ("cos", lambda a: a.cos() * a, lambda a: sp.cos(a) * a, (2.5,)),
+    ("erf", lambda a, b: (a * b).erf(), lambda a, b: sp.erf(a * b), (0.7, -1.1)),
+    ("softplus", lambda a, b: (a - b).softplus() * a, lambda a, b: sp.log(1 + sp.exp(a - b)) * a, (1.5, 2.5)),
     ("sum", lambda a, b, c: sum_of([a, a * b, c]), lambda a, b, c: a + a * b + c, (1.5, -2.0, 0.5)),
     ("dot", lambda a, b, c: dot([a, b], [c, a], b), lambda a, b, c: a * c + b * a + b, (1.5, -2.0, 0.5)),
 ]
