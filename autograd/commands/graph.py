@@ -9,7 +9,7 @@ writes the picture (-o: .svg .png .pdf, or .dot for the Graphviz text) and the b
 (--backprop: one self-contained HTML page, one frame per step; open it in a browser; with --quiz the
 page asks for each gradient, and marks it, before showing it). EXPR is read
 by the same safe parser as `gradstep check`: numbers, variable names, + - * / **, unary minus and
-exp log sqrt tanh sigmoid relu leaky_relu sin cos abs; the text is never run as Python.
+exp log sqrt tanh sigmoid relu leaky_relu sin cos erf softplus abs; the text is never run as Python.
 Exit code: 0 on success, 2 for bad input, 1 when a file cannot be written or Graphviz is missing.
 """
 
