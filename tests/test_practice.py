@@ -490,3 +490,39 @@ def test_notebook_08_your_turn_starts_blank_and_the_solution_is_its_own_marked_c
     assert heading.cell_type == "markdown" and "Solution" in heading.source
     assert solution.cell_type == "code" and solution.source.startswith("# SOLUTION")
     assert all(f'"{k}": {v:g}' in solution.source for k, v in LECTURE.items())
+
+
+# ---- a reused node's gradient written term by term (#12 §3) -------------------------------------------
+def _shared_cases():
+    x = Value(3.0, "x")
+    n1 = x * x
+    yield "x*x + x", n1 + x, x, ["1.0 + 3.0 + 3.0 = 7.0", "from out = n1 + x, then from n1 = x·x twice"]
+    a = Value(2.0, "a")
+    yield "a + a", a + a, a, ["1.0 + 1.0 = 2.0"]  # ∂/∂a (a + a) = 1 + 1
+    a = Value(1.0, "a")
+    b = a + a
+    b.label = "b"
+    c = b + b
+    c.label = "c"
+    yield "b = a + a; c = b + b", c, a, ["2.0 + 2.0 = 4.0", "from b = a + a twice"]  # ∂c/∂b = 2, twice
+    # one input feeding two neurons: h1 = relu(w1·x), h2 = relu(w2·x + 3); at x = 2 both are active
+    x, w1, w2 = Value(2.0, "x"), Value(3.0, "w1"), Value(-1.0, "w2")
+    h1, h2 = (w1 * x).relu(), (w2 * x + 3).relu()
+    h1.label, h2.label = "h1", "h2"
+    yield "neuron", h1 + h2, x, ["3.0 + (-1.0) = 2.0"]  # ∂/∂x = w1 + w2, the w1 term arrives first
+
+
+@pytest.mark.parametrize("case", list(_shared_cases()), ids=lambda case: case[0])
+def test_a_node_used_several_times_is_explained_term_by_term_in_arrival_order(case):
+    _, root, node, says = case
+    from autograd.view import GraphView
+
+    view = GraphView(root)
+    expected = view.grads[node]
+    arrived = [c.amount for c in view.terms[node]]
+    assert math.isclose(math.fsum(arrived), expected)
+    right = mark_gradients(root, {node: expected}).rows[0].explanation
+    wrong = mark_gradients(root, {node: expected + 0.37}).rows[0].explanation
+    for text in (right, wrong):
+        for phrase in says:
+            assert phrase in text, text

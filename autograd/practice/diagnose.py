@@ -152,7 +152,10 @@ class GraphFacts:
     def recipe(self, node: Value) -> str:
         """The chain rule for the node with symbols and this graph's numbers.
 
-        e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = -2.0 × 2.0 = -4.0``.
+        e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = -2.0 × 2.0 = -4.0``. A node used several times gets its
+        gradient term by term, in the order the terms arrive, and where each came from (the view's
+        terms): ``∂out/∂x = … = 1.0 × 1.0 + 1.0 × 3.0 + 1.0 × 3.0 = 1.0 + 3.0 + 3.0 = 7.0, adding the
+        terms from out = n1 + x, then from n1 = x·x twice``.
         """
         uses = self.uses.get(node, [])
         if not uses:
@@ -161,7 +164,12 @@ class GraphFacts:
         numbers = " + ".join(
             f"{fmt(u.upstream, paren=i > 0)} × {fmt(u.local, paren=True)}" for i, u in enumerate(uses)
         )
-        return f"{self.d(node)} = {symbols} = {numbers} = {fmt(self.grads[node])}"
+        total = fmt(self.grads[node])
+        if len(uses) < 2:
+            return f"{self.d(node)} = {symbols} = {numbers} = {total}"
+        terms = " + ".join(fmt(u.contribution, paren=i > 0) for i, u in enumerate(uses))
+        return (f"{self.d(node)} = {symbols} = {numbers} = {terms} = {total}, adding the terms "
+                f"{self.view.sources_text(node)}")
 
     def open_recipe(self, node: Value) -> str:
         """The chain rule for the node with every factor's number but not the result, for a learner
