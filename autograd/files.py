@@ -24,11 +24,12 @@ to the same target removes the ones whose process is no longer running.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     "atomic_write",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_folder_writable",
+    "describe_os_error",
     "file_kind",
     "writable_target",
 ]
@@ -85,6 +88,39 @@ def writable_target(path: str | os.PathLike[str]) -> Path:
     if not folder.is_dir():
         raise FileNotFoundError(f"cannot write {given}: the folder {folder} does not exist")
     return target
+
+
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
+
+
+def describe_os_error(err: OSError) -> str:
+    """A failed write or read in one line a learner can act on (a full disk is not a bug in gradstep)."""
+    if err.strerror is None:  # raised with a message of ours, which already says it all
+        return str(err)
+    where = os.fsdecode(err.filename) if err.filename else ""
+    if err.errno in _FULL:
+        return (f"cannot write {where or 'the output'}: no space left on the device (the disk or your quota is "
+                "full); free some space and try again")
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {where or 'there'}: {err.strerror.lower()} (choose a folder you can write to)"
+    if err.errno == errno.EEXIST and where:  # what mkdir says when the name is taken by a file
+        return f"{where} already exists and is not a folder"
+    return f"{where}: {err.strerror.lower()}" if where else err.strerror
+
+
+def check_folder_writable(folder: str | os.PathLike[str], names: Iterable[str] = ()) -> None:
+    """Raise OSError now if files cannot be written in ``folder``, or one of ``names`` there could not be
+    replaced: for a command to fail before a long computation, not after it."""
+    for name in names:
+        writable_target(Path(folder) / name)
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=f".write-check.{os.getpid()}-", suffix=TEMP_MARK)
+    except OSError as err:
+        if err.errno == errno.ENOENT and Path(folder).is_dir():  # /proc and the like say "no such file"
+            raise OSError(errno.EACCES, "no new files can be made there", os.fspath(folder)) from None
+        raise OSError(err.errno, err.strerror, os.fspath(folder)) from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _temp_prefix(target: Path) -> str:
