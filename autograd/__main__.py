@@ -46,7 +46,7 @@ def _commands() -> dict[str, ModuleType]:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, except that an argument like ``-2*x**2`` or ``-a*b`` is a positional argument.
+    """argparse, except that ``-2*x**2`` or ``-a*b`` is a positional argument, and failed writes are not hidden.
 
     argparse takes anything that starts with "-" for an option, so an expression that starts with a
     minus sign was refused as an unknown option. Here a single-dash argument is an option only if its
@@ -58,6 +58,12 @@ class _Parser(argparse.ArgumentParser):
         if single_dash and arg_string[:2] not in self._option_string_actions:
             return None
         return super()._parse_optional(arg_string)
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops a failed write of --help or a usage message silently; let main() report it
+        # (a full disk), like every other failed write.
+        if message:
+            (file or sys.stderr).write(message)
 
 
 def _version() -> str:
@@ -124,7 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _usable_streams()
         parser = build_parser()
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:  # --help, --version, or a usage error argparse has already explained (exit 2)
+            sys.stdout.flush()  # here, so that a full disk is reported like any other failed write
+            raise
         if getattr(args, "_run", None) is None:
             parser.print_help()
             sys.stdout.flush()

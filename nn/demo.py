@@ -339,7 +339,7 @@ def run(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         check_folder_writable(out, OUTPUT_FILES)  # before training, not after it
     except OSError as err:
-        print(f"gradstep demo: {describe_os_error(err)} (--out is where the pictures go)", file=sys.stderr)
+        print(f"gradstep demo: the output folder (--out) cannot be used: {describe_os_error(err)}", file=sys.stderr)
         return 2
     print("gradstep demo: a neural network learns to tell two interleaving half-moons apart.\n")
     began = time.perf_counter()

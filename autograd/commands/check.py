@@ -45,12 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     refuse = parser.error
 
     def error(message: str) -> NoReturn:
-        if "EXPR" in message:
-            # argparse reads "-x**2" as an unknown option, and then misses the expression.
-            message += (
-                '. An expression that starts with "-" looks like an option: put -- before it '
-                '(gradstep check --at x=1 -- "-x**2") or start it with a space (" -x**2")'
-            )
+        # (An expression that starts with "-", like "-x**2", is an expression: see autograd.__main__.)
         # argparse prints "PROG: error: MESSAGE" on one line: fold the message to fit beside the prefix.
         prefix = " " * len(f"{parser.prog}: error: ")
         refuse(textwrap.fill(message, WIDTH, initial_indent=prefix, subsequent_indent="  ")[len(prefix):])
@@ -61,8 +56,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
-    except BrokenPipeError:
-        raise  # the reader of stdout went away (| head): the command line's main ends quietly
+    except OSError:
+        raise  # the reader went away (| head), a full disk: the command line's main says so in one line
     except ExpressionError as err:
         _refuse(str(err))
         return 2
