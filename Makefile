@@ -42,7 +42,7 @@ test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check autograd nn optim tests benchmarks scripts gradstep_cli.py setup.py
+	$(BIN)/ruff check autograd nn optim tests benchmarks $(wildcard scripts/*.py) gradstep_cli.py setup.py
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_notebooks_stripped.py
 
