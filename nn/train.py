@@ -347,7 +347,7 @@ def _close_bar(bar: Any) -> None:
     if done < (bar.total or 0):
         bar.total = done
         container = getattr(bar, "container", None)  # tqdm.notebook's widget keeps its own maximum
-        children = getattr(container, "children", ())
+        children: Any = getattr(container, "children", ())
         if len(children) >= 2 and hasattr(children[-2], "max"):
             children[-2].max = max(done, 1)
         bar.refresh()
