@@ -42,12 +42,11 @@ from __future__ import annotations
 import html
 import json
 import math
-from fractions import Fraction
 from collections.abc import Collection, Mapping, Sequence
+from fractions import Fraction
 
 from ..practice.diagnose import MISTAKE_TITLES, analyse
-from ..practice.exercises import MAX_TRIES
-from ..practice.exercises import askable
+from ..practice.exercises import MAX_TRIES, askable
 from ..practice.quiz import QuizQuestion, quiz_questions
 from ..trace import BackpropStep, Trace, compute_trace, format_number, grad_name
 from ..value import Value
