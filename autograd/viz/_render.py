@@ -69,7 +69,7 @@ class Graph(graphviz.Digraph):
     def copy(self) -> Graph:
         twin = super().copy()
         twin.layout = self.layout
-        return twin  # type: ignore[return-value]
+        return twin
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - graphviz's name
         _require_dot()
