@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: all install system-deps demo test lint typecheck bench bench-all notebooks clean help
+.PHONY: all install system-deps demo test lint typecheck wheel-check course bench bench-all notebooks clean help
 
 all: demo
 
@@ -17,6 +17,8 @@ help:
 	@echo "make test       all tests (unit, property-based, oracle, browser, notebooks)"
 	@echo "make lint       ruff, import-layer contracts, notebooks stripped of outputs"
 	@echo "make typecheck  mypy over autograd/, nn/ and optim/ (the packages ship py.typed)"
+	@echo "make wheel-check  build the wheel, install it in a fresh venv, run every command there"
+	@echo "make course     open the course's notebooks in JupyterLab (installs it into .venv first)"
 	@echo "make bench      gradstep vs micrograd vs PyTorch vs plain floats (PYTHON=python3.13 for another)"
 	@echo "make bench-all  make bench under every CPython 3.10+ installed, and the table by version"
 	@echo "make notebooks  execute the teaching notebooks, HTML copies in out/notebooks/"
@@ -42,12 +44,24 @@ test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check autograd nn optim tests benchmarks
+	$(BIN)/ruff check autograd nn optim tests benchmarks $(wildcard scripts/*.py) gradstep_cli.py setup.py
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_notebooks_stripped.py
 
 typecheck: install
 	$(BIN)/mypy
+
+wheel-check: install
+	$(BIN)/python scripts/check_wheel.py
+
+# `make course`, not `make lab`: `gradstep lab` is the graded build-it-yourself lab, a different thing.
+$(VENV)/.course-installed: $(STAMP)
+	@echo "installing JupyterLab into $(VENV) (the [course] extra) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,course]'
+	@touch $@
+
+course: install $(VENV)/.course-installed
+	$(BIN)/jupyter lab notebooks/
 
 # Each interpreter is benchmarked in a venv of its own (.venv-bench/X.Y: gradstep and micrograd only),
 # e.g. `make bench PYTHON=python3.13`; results go to benchmarks/results/pythonX.Y/.

@@ -21,6 +21,7 @@ from typing import Any
 
 from .backward import backprop_order
 from .functional import derivative, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad
+from .ops import define_op
 from .value import Value, dot, sum_of
 
 __version__ = "0.1.0"
@@ -28,6 +29,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Value",
     "backprop_order",
+    "define_op",
+    "check_op",
+    "check_derivative",
+    "assert_derivative",
     "derivative",
     "detect_anomaly",
     "dot",
@@ -39,6 +44,7 @@ __all__ = [
     "trace_backward",
     "BackpropStep",
     "Trace",
+    "mark_gradients",
     "check_grads",
     "make_exercise",
     "Exercise",
@@ -54,10 +60,14 @@ _LAZY = {
     "trace_backward": "autograd.trace",
     "BackpropStep": "autograd.trace",
     "Trace": "autograd.trace",
+    "mark_gradients": "autograd.practice",
     "check_grads": "autograd.practice",
     "make_exercise": "autograd.practice",
     "Exercise": "autograd.practice",
     "gradcheck": "autograd.check",
+    "check_op": "autograd.check",
+    "check_derivative": "autograd.check",
+    "assert_derivative": "autograd.check",
     "GradcheckError": "autograd.check",
     "gradgradcheck": "autograd.check",
     "limit_table": "autograd.check",
@@ -70,3 +80,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'autograd' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+#: Marks this package as gradstep's: the command line checks for this line (without importing) to tell
+#: gradstep's package from another distribution's of the same import name.
+__distribution__ = "gradstep"
