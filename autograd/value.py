@@ -122,14 +122,13 @@ class Value:
 
     # ``_tape`` is set only on a node that backward() was called from (see autograd.backward); it is
     # left unset elsewhere, so making a node costs no extra store.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_n", "_tape")
+    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_n", "_tape")
 
     #: nn's Parameter sets this; pictures draw parameters differently from other leaves.
     is_parameter = False
 
     data: float
     grad: float
-    label: str
 
     def __init__(self, data: Any, label: str = "") -> None:
         if type(data) is not float:
@@ -138,13 +137,25 @@ class Value:
             raise TypeError(f"Value label must be a str, got {type(label).__name__} {_short(label)}")
         self.data = data
         self.grad = 0.0
-        self.label = label
+        self._label = label
         self._op: Op | None = None
         self._a: Any = None
         self._b: Any = None
         self._n = 0
 
     # ---- structure ---------------------------------------------------------------------------
+    @property
+    def label(self) -> str:
+        """A name for pictures and traces ("" if none)."""
+        try:
+            return self._label
+        except AttributeError:  # op nodes are made without one: one store less per op
+            return ""
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = text
+
     @property
     def op(self) -> str:
         """The symbol of the op that made this node ("" for a leaf)."""
@@ -207,7 +218,6 @@ class Value:
             node = _new(Value)  # _node() inlined: these three ops are most of every graph
             node.data = self.data + other.data
             node.grad = 0.0
-            node.label = ""
             node._op = ADD
             node._a = self
             node._b = other
@@ -225,7 +235,6 @@ class Value:
             node = _new(Value)  # _node() inlined: these three ops are most of every graph
             node.data = self.data - other.data
             node.grad = 0.0
-            node.label = ""
             node._op = SUB
             node._a = self
             node._b = other
@@ -243,7 +252,6 @@ class Value:
             node = _new(Value)  # _node() inlined: these three ops are most of every graph
             node.data = self.data * other.data
             node.grad = 0.0
-            node.label = ""
             node._op = MUL
             node._a = self
             node._b = other
@@ -351,7 +359,6 @@ def _node(data: float, op: Op, a: Any, b: Any) -> Value:
     node = _new(Value)
     node.data = data
     node.grad = 0.0
-    node.label = ""
     node._op = op
     node._a = a
     node._b = b
