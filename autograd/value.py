@@ -129,6 +129,7 @@ class Value:
 
     data: float
     grad: float
+    _tape: Any  # set by backward() only
 
     def __init__(self, data: Any, label: str = "") -> None:
         if type(data) is not float:
@@ -139,9 +140,10 @@ class Value:
         self.grad = 0.0
         self._label = label
         self._op: Op | None = None
+        # self._tape: left unset (see the module docstring)
         self._a: Any = None
         self._b: Any = None
-        self._n = 0
+        self._n: Any = 0  # a count (first pass) or a gradient being summed (later passes)
 
     # ---- structure ---------------------------------------------------------------------------
     @property
@@ -472,7 +474,7 @@ def dot(
     try:
         total = 0.0 if bias is None else bias.data + 0.0  # type: ignore[union-attr]  # (see above)
         for w, x in zip(weights, inputs):  # the caller's sequences: no slices to copy
-            total += w.data * x.data
+            total += w.data * x.data  # type: ignore[union-attr]  # (see above)
         if type(total) is float:
             if _PLAIN:
                 return _node(total, DOT, items, None)
