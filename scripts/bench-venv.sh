@@ -3,13 +3,14 @@
 #
 # Each interpreter gets its own: .venv-bench/3.13 for python3.13, holding gradstep (editable) with its
 # runtime dependencies and micrograd, the baseline. Nothing else, so every version is measured alike.
-# It is rebuilt when pyproject.toml changes. Progress goes to stderr, the path alone to stdout.
+# It is rebuilt when pyproject.toml's content changes. Progress goes to stderr, the path alone to stdout.
 set -euo pipefail
 python=$(bash scripts/find-python.sh "${1:-python3}")
 version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 venv=".venv-bench/$version"
 stamp="$venv/.installed"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+wanted=$(cksum < pyproject.toml)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   mkdir -p .venv-bench
   bash scripts/make-venv.sh "$python" "$venv" >&2
   echo "installing gradstep and micrograd into $venv ..." >&2
@@ -19,6 +20,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "error: installing into $venv failed (above)" >&2
     exit 1
   fi
-  touch "$stamp"
+  echo "$wanted" >"$stamp"
 fi
 echo "$venv"
