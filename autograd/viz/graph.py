@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..backward import backprop_order
+from ..lanes import Program
 from ..ops import DOT, LEAKY_RELU, POWC, SUM
 from ..trace import format_number, node_names
 from ..value import Value
@@ -284,7 +285,7 @@ def legend_label(snap: Snapshot) -> str:
 
 
 def draw_graph(
-    root: Value,
+    root: Value | Program,
     rankdir: str = "LR",
     show_grad: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
@@ -300,8 +301,15 @@ def draw_graph(
     Rendering (``.render()``, ``.pipe()``, display in Jupyter) needs Graphviz's ``dot`` program and
     raises :class:`~autograd.viz.GraphvizNotFound`, with the install command, when it is missing.
 
+    ``root`` may also be a :mod:`autograd.lanes` program: the picture is its one recorded sample's
+    graph with the numbers of lane 0 of the last run, and a caption with the lane count.
+
     Raises:
         ValueError: the graph has more than ``max_nodes`` value nodes (draw a smaller piece, or raise it).
     """
+    caption = None
+    if isinstance(root, Program):
+        caption = _esc(root.caption(0))
+        root = root.sample(0)
     snap = snapshot(root, max_nodes)
-    return build_digraph(snap, rankdir=rankdir, show_grad=show_grad, legend=legend)
+    return build_digraph(snap, rankdir=rankdir, show_grad=show_grad, legend=legend, caption=caption)
