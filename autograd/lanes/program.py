@@ -13,6 +13,7 @@ from ..functional import no_grad
 from ..value import Value
 from .plan import Group, Plan
 from .structure import LanesBranchError, Signature, compare, forward_order, record_outputs
+from .threads import one_blas_thread
 
 __all__ = ["record", "Program", "LanesBranchError"]
 
@@ -141,6 +142,10 @@ class Program:
                 f"lanes: run() needs f to return one Value (e.g. the sample's loss); this f returns "
                 f"{len(self.outputs)}; use forward() for several outputs"
             )
+        with one_blas_thread():
+            return self._run(cols, reduce)
+
+    def _run(self, cols: np.ndarray, reduce: str) -> float:
         V, C, GV, GC = self._forward(cols)
         B = cols.shape[1]
         lane_out, where = self._plan.outputs[0]
@@ -166,7 +171,8 @@ class Program:
     def forward(self, *columns: Any) -> np.ndarray:
         """``f``'s output for every sample: shape (B,) for one output, (B, k) for k outputs. No gradients."""
         cols = self._prepare(columns, "forward")
-        V, C, _, _ = self._forward(cols)
+        with one_blas_thread():
+            V, C, _, _ = self._forward(cols)
         B = cols.shape[1]
         outs = [V[w] if lane else np.full(B, C[w]) for lane, w in self._plan.outputs]
         self._after_run(cols, V, C)
