@@ -258,7 +258,7 @@ CELLS = [
         Back to one parameter, where every step can be worked by hand. Gradient descent on the loss
         −P(x) = 2x² − 12x + 10 from x = 12: its gradient is 4x − 12, so one step is
 
-        x ← x − lr·(4x − 12),  that is  x − 3 ← (1 − 4·lr)·(x − 3).
+        $$x \leftarrow x - \mathrm{lr}\cdot(4x - 12), \qquad\mathrm{that\ is}\qquad x - 3 \leftarrow (1 - 4\,\mathrm{lr})\,(x - 3).$$
 
         Each step multiplies the distance to the best x = 3 by the same factor 1 − 4·lr.
         **Predict** what each learning rate does before you look: `"crawl"` (slowly towards 3),

@@ -151,7 +151,7 @@ CELLS = [
 
         Real losses are rarely round bowls. With two parameters w₁ and w₂ take the valley
 
-        $$L(w_1, w_2) = \tfrac{1}{2} w_1^2 + 25\, w_2^2 ,$$
+        $$L(w_1, w_2) = \frac{1}{2} w_1^2 + 25\, w_2^2 ,$$
 
         50 times steeper across (w₂) than along (w₁). Its gradient is (∂L/∂w₁, ∂L/∂w₂) = (w₁, 50·w₂): a
         vector that points uphill, steepest across the valley. SGD must keep lr below 2/50 = 0.04 or it

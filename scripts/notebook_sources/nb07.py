@@ -131,12 +131,12 @@ CELLS = [
         replaces the guess with the curvature. Near a point x, any smooth function looks like a parabola
         (its second-order Taylor approximation):
 
-        f(x + t) ≈ f(x) + f′(x)·t + ½·f″(x)·t²
+        $$f(x + t) \approx f(x) + f'(x)\,t + \frac{1}{2} f''(x)\,t^2$$
 
         That parabola is flat where f′(x) + f″(x)·t = 0, that is at t = −f′(x) / f″(x). Newton's step
         goes straight there:
 
-        **x ← x − f′(x) / f″(x)**
+        $$x \leftarrow x - \frac{f'(x)}{f''(x)}$$
 
         P *is* a parabola, so the approximation is exact and a single step from anywhere lands on the
         critical point x = 3. From x = 12: 12 − (−36)/(−4) = 12 − 9 = 3.
