@@ -274,3 +274,27 @@ def test_sample_shows_one_lanes_numbers_and_draw_graph_says_how_many_lanes() -> 
 
     source = draw_graph(program).source
     assert "lane 0 of 3" in source and "x1" in source
+
+
+# ---- a learner's own op -----------------------------------------------------------------------------------
+def test_a_user_op_written_against_the_math_namespace_runs_on_lanes() -> None:
+    from autograd.ops import define_op
+
+    cube_exp = define_op("cube_exp", lambda a: a**3 * math.exp(a), lambda m, a, out: 3 * a**2 * m.exp(a) + out)
+    w = Value(0.7, "w")
+    program = record(lambda x: cube_exp(w * x), 1)
+    xs = [0.5, -1.0, 2.0]
+    value = program.run(xs, reduce="sum")
+    expected = sum((0.7 * x) ** 3 * math.exp(0.7 * x) for x in xs)
+    slope = sum(x * (3 * (0.7 * x) ** 2 * math.exp(0.7 * x) + (0.7 * x) ** 3 * math.exp(0.7 * x)) for x in xs)
+    assert math.isclose(value, expected, rel_tol=1e-14) and math.isclose(w.grad, slope, rel_tol=1e-13)
+
+
+def test_a_user_op_with_a_float_derivative_says_how_to_run_on_lanes() -> None:
+    from autograd.ops import define_op
+
+    twice = define_op("twice_it", lambda a: 2 * a, lambda a, out: 2.0)
+    w = Value(1.0, "w")
+    program = record(lambda x: twice(w * x), 1)
+    with pytest.raises(TypeError, match="math namespace"):
+        program.run([1.0, 2.0])

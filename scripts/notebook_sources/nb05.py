@@ -110,6 +110,79 @@ CELLS = [
     ),
     md(
         r"""
+        ## Why backprop? Count the work
+
+        The loss depends on all 105 parameters θ₁ … θ₁₀₅. The **partial derivative** ∂L/∂θᵢ is the
+        ordinary derivative of L in θᵢ alone, every other parameter held fixed:
+
+        $$\frac{\partial L}{\partial \theta_i} = \lim_{h \to 0} \frac{L(\theta_1, \ldots, \theta_i + h, \ldots, \theta_n) - L(\theta_1, \ldots, \theta_n)}{h}$$
+
+        and the **gradient** ∇L = (∂L/∂θ₁, …, ∂L/∂θₙ) is all of them as one vector: the direction in which
+        L rises fastest. The STEP moves θ against it.
+
+        We could get each partial derivative straight from the limit definition, as in notebook 04's
+        gradcheck: nudge θᵢ up and down by h and evaluate the loss twice, so 2 × 105 = 210 evaluations of
+        the network for one gradient. Backprop gets all 105 from *one* forward and one backward pass.
+        **Predict:** how many times faster is backprop here? Put a number in `guess`.
+        """
+    ),
+    code(
+        """
+        guess = None   # backprop is about ... times faster than central differences for these 105
+        """
+    ),
+    code(
+        """
+        import time
+
+        sample = X[:20].tolist(), y[:20].tolist()               # 20 points keep the timing short
+
+        def loss_of(net):
+            return hinge_loss([net(x) for x in sample[0]], sample[1])
+
+        start = time.perf_counter()
+        model.zero_grad()
+        loss_of(model).backward()                               # all 105 partial derivatives at once
+        backprop_seconds = time.perf_counter() - start
+        by_backprop = [p.grad for p in model.parameters()]
+
+        start = time.perf_counter()
+        h, by_limit = 1e-6, []
+        with no_grad():
+            for p in model.parameters():                        # two evaluations per parameter
+                p.data += h
+                up = loss_of(model).data
+                p.data -= 2 * h
+                down = loss_of(model).data
+                p.data += h
+                by_limit.append((up - down) / (2 * h))
+        limit_seconds = time.perf_counter() - start
+
+        ratio = limit_seconds / backprop_seconds
+        print(f"backprop: {backprop_seconds * 1000:.1f} ms for 105 partial derivatives")
+        print(f"limit definition (central differences): {limit_seconds * 1000:.1f} ms, {ratio:.0f}× longer")
+        print(f"largest difference between the two: {max(abs(a - b) for a, b in zip(by_backprop, by_limit)):.1e}")
+        if guess is not None:
+            print(f"you guessed {guess}×: " + ("about right." if 0.5 < guess / ratio < 2 else "see the numbers above."))
+        """
+    ),
+    md(
+        r"""
+        Both give the same gradient (up to the limit definition's round-off), but the cost of the limit
+        definition grows with the number of parameters, and backprop's does not: a backward pass costs
+        about as much as a forward pass, however many parameters there are. For a network with a million
+        parameters that is the difference between one pass and two million. That is why training uses
+        backprop, and the limit definition is what we *check* it with.
+        """
+    ),
+    code(
+        """
+        assert max(abs(a - b) for a, b in zip(by_backprop, by_limit)) < 1e-6
+        assert ratio > 10
+        """
+    ),
+    md(
+        r"""
         ## One pass through the loop, slowly
 
         - **PREDICT**: the model's score for every point.
