@@ -298,3 +298,19 @@ def test_a_user_op_with_a_float_derivative_says_how_to_run_on_lanes() -> None:
     program = record(lambda x: twice(w * x), 1)
     with pytest.raises(TypeError, match="math namespace"):
         program.run([1.0, 2.0])
+
+
+def test_one_lanes_graph_carries_the_gradients_backward_would_give_that_sample() -> None:
+    """In the mean of B graphs, every node of sample j gets (1/B)·∂loss_j/∂node: lane j of the picture."""
+    w = Value(0.8, "w")
+    program = record(lambda x, y: ((w * x).tanh() - y) ** 2, 2)
+    xs, ys = [0.3, -1.2, 2.0], [0.5, 0.1, -0.4]
+    program.run(xs, ys)
+    root = program.sample(lane=1)
+    x_node = next(v for v in program.inputs if v.label == "x1")
+    one_x, one_y = Value(xs[1]), Value(ys[1])
+    scalar = ((w * one_x).tanh() - one_y) ** 2
+    gx, gy = grad(scalar, [one_x, one_y])
+    assert math.isclose(root.data, scalar.data, rel_tol=1e-14)
+    assert math.isclose(x_node.grad, gx / 3, rel_tol=1e-13)
+    assert math.isclose(program.inputs[1].grad, gy / 3, rel_tol=1e-13)

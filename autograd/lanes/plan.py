@@ -265,6 +265,7 @@ class Plan:
                 k = input_of.get(id(node))
                 if k is not None:
                     lane[i] = True
+                    needs_grad[i] = True  # as backward() gives an input's Value a gradient (pictures show it)
                     self.row_of[i] = k
                 else:
                     needs_grad[i] = True  # a leaf: backward() accumulates into it

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..functional import no_grad
 from ..value import Value
-from .plan import Group, Plan
+from .plan import Group, MatmulGroup, Plan
 from .structure import LanesBranchError, Signature, compare, forward_order, record_outputs
 from .threads import one_blas_thread
 
@@ -89,6 +89,7 @@ class Program:
         self._buffers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         self._last: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._checked_first = False
+        self._has_grads = False  # the last call was run() (GV, GC hold its gradients), not forward()
         self._spot = random.Random(0)
 
     # ---- recording -------------------------------------------------------------------------------
@@ -165,6 +166,7 @@ class Program:
         leaves = self._plan.leaves
         for leaf, g in zip(leaves, GC[: len(leaves)].tolist()):
             leaf.grad += g
+        self._has_grads = True
         self._after_run(cols, V, C)
         return value
 
@@ -173,6 +175,7 @@ class Program:
         cols = self._prepare(columns, "forward")
         with one_blas_thread():
             V, C, _, _ = self._forward(cols)
+        self._has_grads = False
         B = cols.shape[1]
         outs = [V[w] if lane else np.full(B, C[w]) for lane, w in self._plan.outputs]
         self._after_run(cols, V, C)
@@ -307,8 +310,9 @@ class Program:
     def sample(self, lane: int = 0) -> Value:
         """The recorded graph with the numbers of ``lane`` in the last run, returned as its output Value.
 
-        Nodes that depend on the sample show that lane's data and gradient; parameters (and nodes
-        computed from parameters alone) show their own ``.data`` and the gradient summed over the lanes.
+        Nodes that depend on the sample show that lane's data and gradient (0 after :meth:`forward`,
+        which computes none); parameters (and nodes computed from parameters alone) show their own
+        ``.data`` and the gradient summed over the lanes.
         """
         self._need_recording("sample()")
         if self._last is None:
@@ -320,10 +324,12 @@ class Program:
         for i, node in enumerate(self._signature.order):
             if i in plan.row_of:
                 row = plan.row_of[i]
-                node.data, node.grad = float(V[row, lane]), float(GV[row, lane])
+                node.data = float(V[row, lane])
+                node.grad = float(GV[row, lane]) if self._has_grads else 0.0
             elif node.rule is not None:
                 slot = plan.slot_of[i]
-                node.data, node.grad = float(C[slot]), float(GC[slot])
+                node.data = float(C[slot])
+                node.grad = float(GC[slot]) if self._has_grads else 0.0
         return self.root
 
     def caption(self, lane: int = 0) -> str:
@@ -331,8 +337,22 @@ class Program:
         if self._last is None:
             shown = self._inputs_text([v.data for v in self.inputs])
             return f"one sample's graph ({shown}), recorded to run a batch of samples at once"
-        return (f"lane {lane} of {self.lanes}: this one sample's graph runs on all {self.lanes} samples at once; "
-                "parameter gradients are summed over the lanes")
+        text = f"lane {lane} of {self.lanes}: this one sample's graph runs on all {self.lanes} samples at once"
+        return text + ("; parameter gradients are summed over the lanes" if self._has_grads else "")
+
+    def describe(self) -> str:
+        """The plan as a table: one line per group of same-op nodes that runs as one numpy call."""
+        self._need_recording("describe()")
+        lines = [f"{'group':>5}  {'op':<10} {'nodes':>5}  runs as"]
+        for k, group in enumerate(self._plan.groups, 1):
+            if isinstance(group, MatmulGroup):
+                how = f"one matrix product ({len(group.nodes)}×{group.weights.shape[1]} weights) @ (inputs × lanes)"
+            elif group.lane:
+                how = "one numpy call over (nodes × lanes)"
+            else:
+                how = "once per run: the same for every sample"
+            lines.append(f"{k:>5}  {group.rule.name:<10} {len(group.nodes):>5}  {how}")
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
         if self._plan is None:
