@@ -170,7 +170,7 @@ CELLS = [
         1. **By the limit definition:** the difference quotient (f(1 + h) − f(1)) / h for smaller and
            smaller h.
         2. **By the chain rule on paper:** f is an outer square of an inner u = 3x + 1, so
-           f′(x) = 2u · du/dx = 2(3x + 1) · 3; at x = 1 that is 2 · 4 · 3.
+           f′(x) = 2u · du/dx = 2(3x + 1) · 3.
         3. **By backprop:** build the graph u = 3·x + 1, f = u·u and call `backward()`. The node u is used
            twice (u·u), so it receives u + u from the product, and passes that on times 3 to x.
         """
