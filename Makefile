@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: all install system-deps demo test lint bench notebooks clean help
+.PHONY: all install system-deps demo test lint typecheck bench notebooks clean help
 
 all: demo
 
@@ -15,6 +15,7 @@ help:
 	@echo "make demo       train a small network on the moons data set and write pictures to out/"
 	@echo "make test       all tests (unit, property-based, oracle, browser, notebooks)"
 	@echo "make lint       ruff, import-layer contracts, notebooks stripped of outputs"
+	@echo "make typecheck  mypy over autograd/, nn/ and optim/ (the packages ship py.typed)"
 	@echo "make bench      gradstep vs micrograd vs PyTorch vs plain floats"
 	@echo "make notebooks  execute the teaching notebooks, HTML copies in out/notebooks/"
 	@echo "make install    only the set-up: .venv, dependencies, Graphviz"
@@ -42,6 +43,9 @@ lint: install
 	$(BIN)/ruff check autograd nn optim tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_notebooks_stripped.py
+
+typecheck: install
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -7,7 +7,8 @@
 
 The pieces: :mod:`autograd.value` (the node), :mod:`autograd.ops` (one rule per op),
 :mod:`autograd.backward` (reverse mode), :mod:`autograd.functional` (``grad``, ``derivative``,
-``no_grad``, ``detect_anomaly``), :mod:`autograd.check` (derivatives against the limit definition),
+``no_grad``, ``detect_anomaly``), :mod:`autograd.check` (derivatives against the limit definition:
+:mod:`autograd.limits` teaches, :mod:`autograd.testing` tests),
 :mod:`autograd.viz` (pictures) and :mod:`autograd.practice` (backprop by hand).
 
 The import name ``autograd`` is also used by HIPS autograd: the two cannot share one environment.

@@ -66,7 +66,7 @@ def _count_consumers(root: Value, include_leaves: bool = False, zero_grads: list
     rather than through :func:`_parents` (a call and a tuple per node cost a third of the pass).
     """
     found: list[Value] = []
-    stack = [root]
+    stack: list[Any] = [root]  # Any: a leaf's missing op is caught, not checked per node (hot loop)
     pop, push, keep = stack.pop, stack.append, found.append
     try:
         while stack:
@@ -117,7 +117,7 @@ def _release_order(node: Value) -> tuple[Value, ...]:
 
 
 def _parents(node: Value) -> tuple[Value, ...]:
-    op = node._op
+    op: Any = node._op  # only ever asked about interior nodes
     arity = op.arity
     if arity == 2:
         return (node._a, node._b)
@@ -141,7 +141,7 @@ def backward(root: Value, grad: float = 1.0) -> None:
     earlier: list[tuple[Value, float]] = [(root, root.grad)] if root.grad else []
     found = _count_consumers(root, zero_grads=earlier)
     root.grad = grad
-    ready = [root]
+    ready: list[Any] = [root]  # Any: the ops below are told apart by identity, not narrowed per node
     push = ready.append
     try:
         # Kahn's pass 2 fused with the gradient pushes: a node joins `ready` once all of its consumers
@@ -244,6 +244,9 @@ def local_derivatives(node: Value, create_graph: bool = False) -> tuple[Any, ...
     op = node._op
     if op is None:
         return ()
+    m: Any
+    out: Any
+    inputs: Any
     if create_graph:
         m, out, inputs = VALUE_MATH, node, _parents(node)
     else:
@@ -293,8 +296,9 @@ def _check(node: Value, parent: Value, local: Any, upstream: Any, contribution: 
     if math.isfinite(value):
         return
     inputs = ", ".join(repr(p.data) for p in _parents(node))
+    op: Any = node._op
     raise FloatingPointError(
-        f"detect_anomaly: the backward pass of {node._op.name} (inputs {inputs}; output {node.data!r}) "
+        f"detect_anomaly: the backward pass of {op.name} (inputs {inputs}; output {node.data!r}) "
         f"produced {value!r}: local derivative {_num(local)} × upstream gradient {_num(upstream)}"
     )
 

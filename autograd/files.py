@@ -46,7 +46,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
-def _write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> None:
+def _write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> None:
     with atomic_path(path) as tmp:
         write(tmp)
 

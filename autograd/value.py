@@ -424,12 +424,12 @@ def dot(
         )
     if not n:
         raise ValueError("dot: needs at least one weight/input pair")
-    items = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    items: tuple[Any, ...] = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
     # The common case, every item a Value, costs no per-item type check: a plain number has no .data
     # (AttributeError) and a numpy scalar's .data is a memoryview (TypeError), so anything else falls
     # through to the converting path below. This runs for every neuron on every sample.
     try:
-        total = 0.0 if bias is None else bias.data + 0.0
+        total = 0.0 if bias is None else bias.data + 0.0  # type: ignore[union-attr]  # (see above)
         for w, x in zip(items[:n], items[n : n + n]):
             total += w.data * x.data
         if type(total) is float:

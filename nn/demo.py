@@ -90,8 +90,8 @@ def train(settings: DemoSettings, say: Callable[[str], None] = print) -> DemoRes
     say(f"STOP      once the loss is ≤ {STOP_LOSS} (or has not improved for {PATIENCE} epochs).")
     say("")
     with no_grad():
-        first = [model(list(map(float, x))) for x in X]
-    start_acc = float(np.mean([(s.data > 0) == bool(t) for s, t in zip(first, y)]))
+        first = [_score(model, x) for x in X]
+    start_acc = float(np.mean([(s > 0) == bool(t) for s, t in zip(first, y)]))
     say(f"before training: accuracy {start_acc:.0%} (a coin toss would score about 50%)")
 
     optimizer = SGD(model.parameters(), lr=settings.lr, momentum=MOMENTUM)
@@ -157,13 +157,21 @@ def _save(fig: Any, path: Path) -> None:
         fig.savefig(tmp, dpi=120, bbox_inches="tight")
 
 
+def _score(model: MLP, x: Any) -> float:
+    """The score of a one-output model for one point (its one output Value's number)."""
+    out = model(list(map(float, x)))
+    if not isinstance(out, Value):
+        raise ValueError(f"expected a model with one output (a score), got {len(out)} outputs")
+    return out.data
+
+
 def grid_scores(model: MLP, X: np.ndarray, steps: int = 70, pad: float = 0.5) -> tuple[np.ndarray, ...]:
     """The model's score on a steps × steps grid covering the data (under no_grad)."""
     x0 = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, steps)
     x1 = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, steps)
     g0, g1 = np.meshgrid(x0, x1)
     with no_grad():
-        scores = np.array([model([a, b]).data for a, b in zip(g0.ravel().tolist(), g1.ravel().tolist())])
+        scores = np.array([_score(model, (a, b)) for a, b in zip(g0.ravel().tolist(), g1.ravel().tolist())])
     return g0, g1, scores.reshape(g0.shape)
 
 
@@ -178,7 +186,7 @@ def plot_decision_boundary(
 
     g0, g1, scores = grid_scores(model, X)
     with no_grad():
-        predicted = np.array([model(list(map(float, x))).data > 0 for x in X])
+        predicted = np.array([_score(model, x) > 0 for x in X])
     wrong = predicted != y.astype(bool)
     fig, ax = plt.subplots(figsize=(7.5, 6))
     ax.contourf(

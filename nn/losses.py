@@ -192,7 +192,7 @@ def _cross_entropy_one(logits: Any, target: Any) -> Value:
         raise ValueError(f"cross_entropy: needs at least 2 logits (one per class), got {len(zs)}")
     if isinstance(target, bool) or not isinstance(target, numbers.Integral):
         if isinstance(target, numbers.Real) and float(target).is_integer():
-            target = int(target)
+            target = int(float(target))
         else:
             raise ValueError(f"cross_entropy: the target must be a class index (an int), got {target!r}")
     if not 0 <= target < len(zs):

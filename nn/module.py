@@ -296,7 +296,7 @@ class Module:
             model.load_state_dict(stored)
         except (TypeError, ValueError) as err:
             raise ValueError(f"{name!r} holds parameters that do not fit: {err}") from None
-        return model  # type: ignore[return-value]
+        return model
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.parameters())} parameters)"
@@ -559,10 +559,11 @@ class MLP(Module):
         nouts = config.get("nouts")
         if not isinstance(nouts, list) or not nouts:
             return None
-        sizes = [_count(config.get("nin")), *(_count(n) for n in nouts)]
-        if any(n is None for n in sizes):
+        counts = [_count(config.get("nin")), *(_count(n) for n in nouts)]
+        sizes = [n for n in counts if n is not None]
+        if len(sizes) != len(counts):
             return None
-        return sum(nout * (nin + 1) for nin, nout in zip(sizes, sizes[1:]))  # type: ignore[operator]
+        return sum(nout * (nin + 1) for nin, nout in zip(sizes, sizes[1:]))
 
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in [self.nin, *self.nouts])

@@ -165,7 +165,7 @@ def _evaluate(
     ys: list[Any],
     loss_fn: Callable[[Any, Any], Value],
     l2: float,
-    params: list[Value],
+    params: Sequence[Value],
     threshold: float,
     classes: bool,
 ) -> tuple[float, float | None]:

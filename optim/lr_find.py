@@ -84,12 +84,13 @@ class LRFinderResult:
             f"{self.stop_reason}.",
         ]
         marked = None
-        if self.suggestion is None:
+        suggestion = self.suggestion
+        if suggestion is None:
             lines.append(f"No suggestion: {self.why}.")
         else:
-            lines.append(f"Suggested learning rate ≈ {self.suggestion:.3g} ({self.why}).")
+            lines.append(f"Suggested learning rate ≈ {suggestion:.3g} ({self.why}).")
             lines.append("A heuristic starting point, not a guarantee: try it, and ÷3 and ×3 of it.")
-            marked = min(range(len(self.lrs)), key=lambda i: abs(math.log(self.lrs[i] / self.suggestion)))
+            marked = min(range(len(self.lrs)), key=lambda i: abs(math.log(self.lrs[i] / suggestion)))
         lines.append(f"  {'step':>4}  {'lr':>9}  {'loss':>10}")
         for i in _sample_rows(len(self.lrs), marked):
             mark = "  ← suggested" if i == marked else ""

@@ -543,3 +543,19 @@ def test_a_row_whose_stencil_evaluates_to_nan_says_so() -> None:
     assert math.isnan(row.numeric) and row.unchecked and not row.ok
     assert "no central difference" in row.note and "inf at x0 − eps" in row.note
     assert "x0 ± eps" in report.verdict()
+
+
+# ---- the façade: two modules, one public import ---------------------------------------------------
+def test_check_is_a_facade_over_the_teaching_and_the_testing_module():
+    import autograd
+    import autograd.check as check
+    import autograd.limits as limits
+    import autograd.testing as testing
+
+    for name in ("forward_difference", "central_difference", "limit_table", "LimitTable", "LimitRow"):
+        assert getattr(check, name) is getattr(limits, name)
+    for name in ("gradcheck", "gradgradcheck", "assert_grad_close", "GradcheckReport", "GradcheckError"):
+        assert getattr(check, name) is getattr(testing, name)
+    assert set(check.__all__) >= set(limits.__all__) | set(testing.__all__)
+    # The package-level names are the functions, not modules of the same name.
+    assert autograd.gradcheck is testing.gradcheck and autograd.limit_table is limits.limit_table

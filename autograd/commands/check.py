@@ -18,9 +18,12 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from ..check import WIDTH, LimitTable, gradcheck_graph, limit_table, nan_origin
+from ..diagnose import nan_origin
 from ..expr import Expression, ExpressionError, parse_assignments, parse_expression, parse_number
 from ..functional import grad
+from ..limits import LimitTable, limit_table
+from ..report_text import WIDTH
+from ..testing import gradcheck_graph
 from ..value import Value
 
 

@@ -323,6 +323,7 @@ _PREC = {"+": 1, "-": 1, "*": 2, "/": 2}
 
 def _level12(rng: random.Random, level: int) -> tuple[str, dict[str, float]] | None:
     """One random try: an expression and values, or None when it is not a good exercise."""
+    ops: tuple[str, ...]
     if level == 1:
         ops, n_ops, reuse = ("+", "*"), rng.choice((1, 2, 2, 2, 2)), False
     else:

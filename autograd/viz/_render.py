@@ -51,7 +51,7 @@ def _require_dot() -> None:
 class Graph(graphviz.Digraph):
     """A :class:`graphviz.Digraph` whose rendering explains how to install Graphviz when ``dot`` is missing."""
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
         _require_dot()
         try:
             return super().pipe(*args, **kwargs)
@@ -60,7 +60,7 @@ class Graph(graphviz.Digraph):
                 raise
             raise GraphvizNotFound(str(err)) from err
 
-    def render(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def render(self, *args: Any, **kwargs: Any) -> Any:
         _require_dot()
         try:
             return super().render(*args, **kwargs)
