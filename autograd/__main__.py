@@ -13,13 +13,14 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from .commands import check, graph, practice, profit
+from .commands import check, graph, lab, practice, profit
 
 
 def _commands() -> dict[str, ModuleType]:
     from nn import demo
 
-    return {"demo": demo, "profit": profit, "check": check, "practice": practice, "graph": graph}
+    return {"demo": demo, "profit": profit, "check": check, "practice": practice, "graph": graph,
+            "lab": lab}
 
 
 def build_parser() -> argparse.ArgumentParser:

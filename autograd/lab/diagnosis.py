@@ -178,6 +178,12 @@ def _yours(explanation: str, name: str) -> str:
 
 
 def _recipe_line(facts: GraphFacts, node: Value) -> str:
+    """The chain rule for ``node`` with the graph's numbers (summed up when it has many uses)."""
+    uses = facts.uses.get(node, [])
+    if len(uses) > 3:
+        parts = " + ".join(fmt(u.contribution, paren=i > 0) for i, u in enumerate(uses[:3]))
+        return (f"{facts.d(node)} is the sum of its {len(uses)} contributions, one per use "
+                f"({parts} + …) = {fmt(facts.grads[node])}")
     return facts.recipe(node)
 
 
@@ -343,12 +349,13 @@ def _wrong_orders(facts: GraphFacts) -> Iterator[list[Value]]:
     def children_orders() -> Iterator[dict[Value, list[Value]]]:
         nodes = [n for n in facts.order if n.parents]
         choices = [list(itertools.permutations(range(len(n.parents)))) for n in nodes]
-        combos = 1
-        for c in choices:
-            combos *= len(c)
-        if combos > 64:
-            choices = [[c[0], c[-1]] for c in choices]
-        for pick in itertools.product(*choices):
+        combos = math.prod(len(c) for c in choices)
+        if combos > 64:  # a big graph: the children in argument order, and all reversed
+            picks: Iterator[tuple[tuple[int, ...], ...]] = iter([tuple(c[0] for c in choices),
+                                                                 tuple(c[-1] for c in choices)])
+        else:
+            picks = itertools.product(*choices)
+        for pick in picks:
             yield {n: [n.parents[i] for i in perm] for n, perm in zip(nodes, pick)}
 
     seen: list[list[int]] = []

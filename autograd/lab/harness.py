@@ -15,6 +15,7 @@ or ``"error"`` (the learner's code raised; the file, line and source line of the
 the learner's folder come with it).
 """
 
+import contextlib
 import importlib
 import json
 import math
@@ -231,8 +232,18 @@ def _fresh_model(net, spec):
     return model, params
 
 
+def _loss_grads(net, spec):
+    """One loss.backward() of the starter's mse_loss at the starting parameters: its grads."""
+    model, params = _fresh_model(net, spec)
+    loss = net.mse_loss([_single(model(list(x)), "MLP(x)") for x in spec["xs"]], list(spec["ys"]))
+    data = number(loss.data, "mse_loss(...).data")
+    loss.backward()
+    return {"data": data, "grads": [number(p.grad, "a parameter's .grad") for p in params]}
+
+
 def probe_zero_grad(spec, folder):
     net = _network()
+    first = _loss_grads(net, spec)
     model, params = _fresh_model(net, spec)
     for p in params:
         p.grad = 5.0
@@ -243,7 +254,7 @@ def probe_zero_grad(spec, folder):
     for _ in range(spec["steps"]):
         net.train_step(model, [list(x) for x in spec["xs"]], list(spec["ys"]), spec["lr"])
         steps.append([number(p.data, "a parameter's .data") for p in params])
-    return {"zeroed": zeroed, "steps": steps}
+    return {"loss": first, "zeroed": zeroed, "steps": steps}
 
 
 def probe_sgd(spec, folder):
@@ -258,12 +269,13 @@ def probe_sgd(spec, folder):
 
 def probe_training(spec, folder):
     net = _network()
+    first = _loss_grads(net, spec)
     model, params = _fresh_model(net, spec)
     xs, ys = [list(x) for x in spec["xs"]], list(spec["ys"])
     losses = net.train(model, xs, ys, steps=spec["steps"], lr=spec["lr"])
     losses = [number(v, "a loss train() returned") for v in list(losses or [])]
     preds = [number(_single(model(list(x)), "MLP(x)").data, "a prediction's .data") for x in spec["xs"]]
-    return {"losses": losses, "preds": preds}
+    return {"loss": first, "losses": losses, "preds": preds}
 
 
 PROBES = {
@@ -343,10 +355,8 @@ def _limit_resources(memory_mb, cpu_seconds):
         soft, hard = resource.getrlimit(limit)
         if hard != resource.RLIM_INFINITY:
             value = min(value, hard)
-        try:
+        with contextlib.suppress(ValueError, OSError):  # a limit this system will not lower: keep the others
             resource.setrlimit(limit, (value, hard))
-        except (ValueError, OSError):
-            pass
 
 
 def main():

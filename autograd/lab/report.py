@@ -90,9 +90,10 @@ class LabReport:
         return "\n".join(lines)
 
 
-def check_lab(folder: str | Path, tasks: Sequence[str] | None = None, limits: Limits = Limits()) -> LabReport:
+def check_lab(folder: str | Path, tasks: Sequence[str] | None = None, limits: Limits | None = None) -> LabReport:
     """Run the tasks (all, or the ids in ``tasks``) on the learner's files in ``folder``."""
     folder = Path(folder)
+    limits = limits or Limits()
     chosen = [t for t in TASKS if tasks is None or t.id in tasks]
     results = []
     for task in chosen:
@@ -118,19 +119,19 @@ def run_task(folder: Path, task: Task, limits: Limits) -> Verdict:
 
 
 # ---- texts of a probe that did not finish ---------------------------------------------------------
-def _where(result: dict[str, Any]) -> str:
+def _where(result: dict[str, Any], source: bool = True) -> str:
     if not result.get("file"):
         return ""
     where = f"{result['file']}, line {result['line']}"
     if result.get("function") and result["function"] != "<module>":
         where += f", in {result['function']}"
-    source = result.get("source")
-    return where + (f": {source}" if source else "")
+    text = result.get("source") if source else None
+    return where + (f": {text}" if text else "")
 
 
 def not_implemented_text(result: dict[str, Any]) -> str:
     message = result.get("message") or "a stub still raises NotImplementedError"
-    where = _where(result)
+    where = _where(result, source=False)
     return f"Not written yet: {message}" + (f" ({where})." if where else ".")
 
 

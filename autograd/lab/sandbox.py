@@ -46,8 +46,9 @@ class ProbeResult:
     seconds: float = 0.0
 
 
-def run_probe(folder: Path, spec: dict[str, Any], limits: Limits = Limits()) -> ProbeResult:
+def run_probe(folder: Path, spec: dict[str, Any], limits: Limits | None = None) -> ProbeResult:
     """Run ``spec`` (a probe of :mod:`autograd.lab.harness`) against the learner's files in ``folder``."""
+    limits = limits or Limits()
     folder = Path(folder).resolve()
     cpu_seconds = max(1, math.ceil(limits.timeout) + 1)
     with tempfile.TemporaryDirectory(prefix="gradstep-lab-") as tmp:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..practice.diagnose import fmt
 from .diagnosis import Verdict, build_mirror, close, compare_graph
-from .networks import mlp_recipe, parameter_names, simulate_training
+from .networks import loss_recipe, mlp_recipe, parameter_names, simulate_training
 
 __all__ = ["Task", "TASKS", "TASK_IDS", "task_by_id", "OP_TASKS", "DEEP_CHAIN"]
 
@@ -174,7 +174,7 @@ def _used_twice_recipes() -> list[list]:
         [["a", "leaf", 3.0], ["L", "add", "a", "a"]],
         [["a", "leaf", -2.0], ["L", "mul", "a", "a"]],
     ]
-    for op, step in _USED_TWICE_OPS.items():
+    for step in _USED_TWICE_OPS.values():
         recipe: list = [["a", "leaf", 0.5]]
         if "b" in step:
             recipe.append(["b", "leaf", -3.0])
@@ -214,10 +214,17 @@ def _judge_chain_deep(data: dict[str, Any]) -> Verdict:
     if not close(data["data"], want):
         return Verdict(False, None, f"The chain y = x·k1·k2·…·k{DEEP_CHAIN} (x = 1, every k = {_FACTOR}) should "
                        f"be {fmt(want)}, but your engine gave y.data = {fmt(data['data'])}.")
+    said = (f"On the chain y = x·k1·…·k{DEEP_CHAIN} (x = 1, every k = {_FACTOR}), dy/dx = {_FACTOR}^{DEEP_CHAIN} "
+            f"= {fmt(want)}, but your engine gave x.grad = {fmt(data['grad'])}")
+    if close(data["grad"], _FACTOR) and not close(want, _FACTOR):
+        return Verdict(False, "local-only", said + f": the local derivative of the first op alone ({_FACTOR}), "
+                       "as when __mul__'s _backward leaves out out.grad. Multiply by it: self.grad += other.data "
+                       "* out.grad.")
+    if close(data["grad"], 1.0):
+        return Verdict(False, "upstream-only", said + ": the upstream gradient passed on unchanged, as when "
+                       "__mul__'s _backward leaves out the local derivative (other.data).")
     if not math.isclose(data["grad"], want, rel_tol=1e-6):
-        return Verdict(False, None, f"On the chain y = x·k1·…·k{DEEP_CHAIN} (x = 1, every k = {_FACTOR}), "
-                       f"dy/dx = {_FACTOR}^{DEEP_CHAIN} = {fmt(want)}, but your engine gave x.grad = "
-                       f"{fmt(data['grad'])}.")
+        return Verdict(False, None, said + ".")
     return Verdict(True, None, f"Right: backward() went through all {DEEP_CHAIN} ops of the chain, "
                    f"x.grad = {_FACTOR}^{DEEP_CHAIN} = {fmt(want)}.")
 
@@ -280,7 +287,19 @@ def _net_spec(probe: str, **extra: Any) -> dict[str, Any]:
     return {"probe": probe, "nin": nin, "nouts": nouts, "params": _TRAIN_PARAMS, "xs": _XS, "ys": _YS, **extra}
 
 
+def _judge_loss_grads(data: dict[str, Any]) -> Verdict:
+    """The gradients of one mse_loss backward at the start: a training step can only be right on them."""
+    nin, nouts = _TRAIN_SHAPE
+    mirror = build_mirror(loss_recipe(nin, nouts, _TRAIN_PARAMS, _XS, _YS))
+    what = f"the loss mse_loss of MLP(2, [4, 1]) on the {len(_XS)} points of the toy data set"
+    grads = dict(zip(parameter_names(nin, nouts), data["grads"]))
+    return compare_graph(mirror, {"loss": data["data"]}, grads, what)
+
+
 def _judge_zero_grad(data: dict[str, Any]) -> Verdict:
+    verdict = _judge_loss_grads(data["loss"])
+    if not verdict.passed:
+        return verdict
     left = [g for g in data["zeroed"] if g != 0.0]
     if left:
         return Verdict(False, "zero-grad", f"After every parameter's .grad was set to 5.0, model.zero_grad() left "
@@ -329,6 +348,9 @@ def _judge_sgd(data: dict[str, Any]) -> Verdict:
 
 
 def _judge_training(data: dict[str, Any]) -> Verdict:
+    verdict = _judge_loss_grads(data["loss"])
+    if not verdict.passed:
+        return verdict
     nin, nouts = _TRAIN_SHAPE
     preds = data["preds"]
     loss = sum((p - y) ** 2 for p, y in zip(preds, _YS)) / len(_YS)
@@ -339,7 +361,8 @@ def _judge_training(data: dict[str, Any]) -> Verdict:
     if math.isfinite(loss) and loss <= TARGET_LOSS:
         return Verdict(True, None, f"Right: {where}, the loss went from {fmt(start)} to {fmt(loss)} (target "
                        f"{TARGET_LOSS}).")
-    said = f"{where.capitalize()}, the loss should fall from {fmt(start)} to at most {TARGET_LOSS}; it ended at {fmt(loss)}."
+    said = (f"{where.capitalize()}, the loss should fall from {fmt(start)} to at most {TARGET_LOSS}; it ended "
+            f"at {fmt(loss)}.")
     if len(losses) < 3:
         return Verdict(False, None, said + f" train() returned {len(losses)} losses; it should return the loss of "
                        "every step.")
