@@ -21,6 +21,7 @@ from typing import Any
 
 from .backward import backprop_order
 from .functional import derivative, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad
+from .ops import define_op
 from .value import Value, dot, sum_of
 
 __version__ = "0.1.0"
@@ -28,6 +29,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Value",
     "backprop_order",
+    "define_op",
+    "check_op",
+    "check_derivative",
+    "assert_derivative",
     "derivative",
     "detect_anomaly",
     "dot",
@@ -58,6 +63,9 @@ _LAZY = {
     "make_exercise": "autograd.practice",
     "Exercise": "autograd.practice",
     "gradcheck": "autograd.check",
+    "check_op": "autograd.check",
+    "check_derivative": "autograd.check",
+    "assert_derivative": "autograd.check",
     "GradcheckError": "autograd.check",
     "gradgradcheck": "autograd.check",
     "limit_table": "autograd.check",

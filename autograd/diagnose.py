@@ -1,19 +1,74 @@
-"""Why autograd's answer is what it is: where a NaN gradient comes from.
+"""Why autograd's answer is what it is: where a NaN gradient comes from, and where the graph is cut.
 
 Used by the limit table, gradcheck and ``gradstep check`` to explain a NaN in words instead of
-printing a bare ``nan``.
+printing a bare ``nan``, and to name a Value that was turned into a plain float (``math.erf(x)``,
+``float(x)``): autograd cannot follow a float, so the graph is cut there and the gradient is wrong.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .backward import backprop_order, propagate
 from .report_text import short
 from .value import Value
 
-__all__ = ["nan_origin"]
+__all__ = ["nan_origin", "ancestors", "float_conversions"]
+
+
+def ancestors(*nodes: Value) -> set[Value]:
+    """The nodes given and every node they were computed from (iteratively: deep graphs are fine)."""
+    seen = set(nodes)
+    stack = list(seen)
+    while stack:
+        for parent in stack.pop().parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+# While a check watches, Value.__float__ records the Value it converts (for the watching thread only).
+_watching = threading.local()
+_watch_lock = threading.Lock()
+_watchers = 0
+_plain_float = Value.__float__
+
+
+def _recording_float(self: Value) -> float:
+    for seen in getattr(_watching, "lists", ()):
+        seen.append(self)
+    return _plain_float(self)
+
+
+@contextmanager
+def float_conversions() -> Iterator[list[Value]]:
+    """Collect every Value turned into a plain float (``float(v)``, ``math.*``, numpy) inside the block.
+
+    A conversion of a Value that depends on an input cuts autograd's graph: the float carries the
+    number but not where it came from. Only the calling thread's conversions are collected.
+    """
+    global _watchers
+    seen: list[Value] = []
+    lists = getattr(_watching, "lists", None)
+    if lists is None:
+        lists = _watching.lists = []
+    lists.append(seen)
+    with _watch_lock:
+        _watchers += 1
+        Value.__float__ = _recording_float  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        lists.remove(seen)
+        with _watch_lock:
+            _watchers -= 1
+            if not _watchers:
+                Value.__float__ = _plain_float  # type: ignore[method-assign]
 
 
 def nan_origin(output: Value, wrt: Value) -> str:

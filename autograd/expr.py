@@ -31,6 +31,8 @@ METHODS: dict[str, int] = {
     "leaky_relu": 1,
     "sin": 0,
     "cos": 0,
+    "erf": 0,
+    "softplus": 0,
     "abs": 0,
 }
 MAX_LENGTH = 500

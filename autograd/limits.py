@@ -24,10 +24,21 @@ from typing import Any
 from .diagnose import nan_origin
 from .functional import grad
 from .report_text import CELL_STYLE, error_cell, number_cell, short, wrap_text
-from .under_test import EVAL_ERRORS, as_number, evaluate, positive_step
+from .under_test import EPSILON, EVAL_ERRORS, as_number, evaluate, positive_step
 from .value import Value
 
-__all__ = ["forward_difference", "central_difference", "limit_table", "LimitTable", "LimitRow", "DEFAULT_HS"]
+__all__ = [
+    "forward_difference",
+    "central_difference",
+    "limit_table",
+    "LimitTable",
+    "LimitRow",
+    "DEFAULT_HS",
+    "estimate_limit",
+    "LimitEstimate",
+    "slope_evidence",
+    "SlopeEvidence",
+]
 
 #: The step sizes of :func:`limit_table`: 10⁻¹, 10⁻², …, 10⁻¹².
 DEFAULT_HS: tuple[float, ...] = tuple(10.0**-k for k in range(1, 13))
@@ -99,6 +110,10 @@ class LimitRow:
     autograd: float
     forward_error: float
     central_error: float
+    #: The quotient is exactly 0 because f(x+h) and f(x) (f(x−h) for the central one) rounded to the
+    #: same float: cancellation, not convergence. Such a zero is never a "best h".
+    forward_cancels: bool = False
+    central_cancels: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,15 +140,24 @@ class LimitTable:
     def __getitem__(self, i: int) -> LimitRow:
         return self.rows[i]
 
+    #: The limit the quotients settle on (see :func:`slope_evidence`); NaN when there is none.
+    limit: float = math.nan
+    #: (from the left, from the right) where those limits differ: a kink; () otherwise.
+    one_sided: tuple[float, ...] = ()
+
     @property
     def best_forward(self) -> LimitRow | None:
-        """The row whose forward quotient is closest to the derivative (None if none is known)."""
-        return _best(self.rows, "forward_error")
+        """The row whose forward quotient is closest to the derivative (None if none is known).
+
+        A quotient that is exactly 0 by cancellation (f(x+h) rounds to f(x)) is not counted: at a
+        critical point it matches f'(x) = 0 by luck, not because h is well chosen.
+        """
+        return _best([r for r in self.rows if not r.forward_cancels], "forward_error")
 
     @property
     def best_central(self) -> LimitRow | None:
         """The row whose central quotient is closest to the derivative (None if none is known)."""
-        return _best(self.rows, "central_error")
+        return _best([r for r in self.rows if not r.central_cancels], "central_error")
 
     def _marked(self) -> tuple[LimitRow | None, LimitRow | None]:
         """The best rows worth pointing at: none when no quotient comes near the derivative."""
@@ -163,11 +187,27 @@ class LimitTable:
             marks = [name for name, best in (("forward", fwd), ("central", cen)) if best is row]
             mark = "  ◀ best " + " & ".join(marks) if marks else ""
             lines.append(
-                f"{row.h:>7.0e}  {number_cell(row.forward, 17)}  {error_cell(row.forward_error)}  "
-                f"{number_cell(row.central, 17)}  {error_cell(row.central_error)}{mark}"
+                f"{row.h:>7.0e}  {number_cell(row.forward, 17)}  {_error(row.forward_error, row.forward_cancels)}  "
+                f"{number_cell(row.central, 17)}  {_error(row.central_error, row.central_cancels)}{mark}"
             )
         lines.extend(wrap_text(self._closing_line(self.best_forward, self.best_central)))
+        cancelled = self._cancellation_note()
+        if cancelled:
+            lines.extend(wrap_text(cancelled))
         return "\n".join(lines)
+
+    def _cancellation_note(self) -> str:
+        """What the starred exact zeros are: luck from cancellation, not a quotient that converged."""
+        hs = [f"{r.h:.0e}" for r in self.rows if r.forward_cancels or r.central_cancels]
+        if not hs:
+            return ""
+        at = ", ".join(hs) if len(hs) <= 4 else f"{hs[0]}, …, {hs[-1]} ({len(hs)} steps)"
+        v = self.variable
+        return (
+            f"* exact 0 at h = {at}: f({v}+h) and f({v}) (or f({v}−h)) round to the same float, so the "
+            f"quotient is 0 by cancellation, not by convergence; it matches only where the derivative is 0, "
+            f"and round-off dominates below about √ε ≈ 1e-8 (no best h is taken from it)."
+        )
 
     def _headings(self) -> tuple[str, str]:
         v = self.variable
@@ -190,9 +230,24 @@ class LimitTable:
         if fwd is None or cen is None:
             return f"Best h unknown: the derivative is {self.derivative} here, which no quotient reaches."
         if not self._converges(fwd, cen):
+            best = min(fwd.forward_error, cen.central_error)
+            if self.one_sided:
+                left, right = self.one_sided
+                return (
+                    f"No h brings a quotient near {short(self.derivative, 6)}: the quotients from the right "
+                    f"converge to {short(right, 6)}, from the left to {short(left, 6)}, so the derivative "
+                    f"does not exist here (a kink; {short(self.derivative, 6)} is a convention at best)."
+                )
+            if math.isfinite(self.limit):  # the quotients do settle, on another number
+                return (
+                    f"No h brings a quotient near the {self.reference} {short(self.derivative, 6)} (best |error| "
+                    f"{best:.1e}): the quotients converge to {short(self.limit, 6)} instead, so the "
+                    f"{self.reference} derivative is wrong here."
+                )
             return (
-                f"No h brings a quotient near {short(self.derivative, 6)} (best |error| "
-                f"{min(fwd.forward_error, cen.central_error):.1e}): the limit does not exist here (a kink?)."
+                f"No h brings a quotient near {short(self.derivative, 6)} (best |error| {best:.1e}), and "
+                "the quotients do not settle on any number: the derivative does not exist here (a kink, "
+                "a jump or a vertical tangent)."
             )
         return f"Best h: forward {fwd.h:.0e}, central {cen.h:.0e}  (float64 theory: √ε ≈ 1e-8, ∛ε ≈ 1e-5)"
 
@@ -222,6 +277,10 @@ class LimitTable:
             f'<caption style="text-align:left">{caption}</caption>{head}{"".join(cells)}'
             f'<tr><td colspan="5" style="text-align:left">{foot}</td></tr></table>'
         )
+
+
+def _error(x: float, cancels: bool) -> str:
+    return f"{'0*':>8}" if cancels else error_cell(x)
 
 
 def _best(rows: Sequence[LimitRow], field: str) -> LimitRow | None:
@@ -279,9 +338,23 @@ def limit_table(
         plus, minus = _try_evaluate(f, x + h), _try_evaluate(f, x - h)
         forward = (plus - at_x) / h
         central = (plus - minus) / (2.0 * h)
-        rows.append(LimitRow(h, forward, central, exact, abs(forward - exact), abs(central - exact)))
+        rows.append(LimitRow(
+            h, forward, central, exact, abs(forward - exact), abs(central - exact),
+            forward_cancels=_cancels(plus, at_x, h, x), central_cancels=_cancels(plus, minus, h, x),
+        ))
     name = getattr(f, "__name__", "f").replace("<lambda>", "f")
-    return LimitTable(x, tuple(rows), exact, name, reference, unknown=unknown)
+    evidence = slope_evidence(f, x)
+    one_sided = (evidence.left.value, evidence.right.value) if evidence.kind == "kink" else ()
+    return LimitTable(x, tuple(rows), exact, name, reference, unknown=unknown, limit=evidence.value,
+                      one_sided=one_sided)
+
+
+def _cancels(a: float, b: float, h: float, x: float) -> bool:
+    """a − b is exactly 0 at a step small enough for round-off to rule (below ~1e-6 relative to x).
+
+    At larger steps an exact 0 is genuine (f symmetric about x, as x² about 0).
+    """
+    return a == b and h < 1e-6 * max(1.0, abs(x))
 
 
 def _try_evaluate(f: Callable[[Any], Any], x: float) -> float:
@@ -289,3 +362,115 @@ def _try_evaluate(f: Callable[[Any], Any], x: float) -> float:
         return evaluate(f, x)
     except EVAL_ERRORS:
         return math.nan
+
+
+# ---- the limit the quotients converge to -----------------------------------------------------------------
+@dataclass(frozen=True)
+class LimitEstimate:
+    """Where the difference quotients of f at x settle as h shrinks (see :func:`estimate_limit`).
+
+    Attributes:
+        value: the limit (the quotient at the step where two neighbouring quotients agree best);
+            NaN when f cannot be evaluated near x.
+        spread: |D(h) − D(h/10)| there: how far apart the two best-agreeing quotients are.
+        h: that step.
+        converged: the quotients settle (spread small against the value and the round-off at h).
+        quotients: (h, D(h)) for every step tried, the largest first.
+    """
+
+    value: float
+    spread: float
+    h: float
+    converged: bool
+    quotients: tuple[tuple[float, float], ...]
+
+
+def estimate_limit(f: Callable[[Any], Any], x: Value | float, side: int = 0) -> LimitEstimate:
+    """The number the difference quotients of f at x converge to, found by watching them settle.
+
+    The quotients D(h) are taken at h = 10⁻¹·s … 10⁻¹⁴·s, s = max(1, |x|): central ones
+    (f(x+h) − f(x−h))/2h for ``side=0``, from the right (f(x+h) − f(x))/h for ``side=1`` and from the
+    left (f(x) − f(x−h))/h for ``side=-1``. Truncation error shrinks with h and round-off grows, so
+    the best estimate is where two neighbouring quotients agree best; an exact 0 from cancellation
+    (deep in round-off) is skipped. Where the one-sided limits differ, f has a kink at x.
+    """
+    x = as_number(x, "x")
+    scale = max(1.0, abs(x))
+    centre = _try_evaluate(f, x)
+    quotients = []
+    numerators = []
+    for k in range(1, 15):
+        h = scale * 10.0**-k
+        plus = _try_evaluate(f, x + h) if side >= 0 else centre
+        minus = _try_evaluate(f, x - h) if side <= 0 else centre
+        width = (x + h if side >= 0 else x) - (x - h if side <= 0 else x)  # the step float64 took
+        quotients.append((h, (plus - minus) / width if width > 0 else math.nan))
+        numerators.append(plus - minus)
+    size = max((abs(v) for v in (centre, *_samples_near(f, x, scale)) if math.isfinite(v)), default=0.0)
+    best: tuple[float, float, float, float] | None = None  # (score, spread, value, h)
+    for k in range(len(quotients) - 1):
+        (_, q1), (h2, q2) = quotients[k], quotients[k + 1]
+        if not (math.isfinite(q1) and math.isfinite(q2)):
+            continue
+        if (numerators[k] == 0.0 or numerators[k + 1] == 0.0) and h2 < 1e-6 * scale:
+            continue  # cancellation, not convergence
+        spread = abs(q1 - q2)
+        # Deep in round-off two quotients can agree by luck: count the round-off expected at h2.
+        score = max(spread, 4.0 * EPSILON * size / h2)
+        if best is None or score < best[0]:
+            best = (score, spread, q2, h2)
+    if best is None:
+        return LimitEstimate(math.nan, math.nan, math.nan, False, tuple(quotients))
+    _, spread, value, h = best
+    # Round-off in a quotient at step h is about ε·|f|/h; allow for it, and for 1e-5 of the value.
+    noise = 1e3 * EPSILON * max(abs(centre), 1e-300) / h if math.isfinite(centre) else 0.0
+    converged = spread <= 1e-5 * abs(value) + noise + 1e-12
+    return LimitEstimate(value, spread, h, converged, tuple(quotients))
+
+
+@dataclass(frozen=True)
+class SlopeEvidence:
+    """What the quotients of f at x say about f'(x): the central limit and the two one-sided ones.
+
+    ``kind`` is ``"smooth"`` (the derivative exists: ``value``), ``"kink"`` (the limits from the
+    left and the right differ), ``"edge"`` (f is defined on one side only; ``value`` is that side's
+    limit), ``"no-limit"`` (the quotients do not settle: a jump or a vertical tangent) or
+    ``"undefined"`` (f cannot be evaluated near x).
+    """
+
+    central: LimitEstimate
+    right: LimitEstimate
+    left: LimitEstimate
+
+    @property
+    def kind(self) -> str:
+        right, left = self.right, self.left
+        if right.converged and left.converged:
+            gap = abs(right.value - left.value)
+            tolerance = 1e-4 * max(1.0, abs(right.value), abs(left.value)) + 10.0 * (right.spread + left.spread)
+            return "kink" if gap > tolerance else ("smooth" if self.central.converged else "no-limit")
+        finite = [e for e in (right, left) if math.isfinite(e.value)]
+        if not finite and not math.isfinite(self.central.value):
+            return "undefined"
+        if len(finite) == 1 and finite[0].converged and not math.isfinite(self.central.value):
+            return "edge"
+        return "no-limit"
+
+    @property
+    def value(self) -> float:
+        """f'(x) as the quotients give it (a one-sided limit at an edge); NaN where there is none."""
+        kind = self.kind
+        if kind == "smooth":
+            return self.central.value
+        if kind == "edge":
+            return self.right.value if self.right.converged else self.left.value
+        return math.nan
+
+
+def _samples_near(f: Callable[[Any], Any], x: float, scale: float) -> tuple[float, float]:
+    return _try_evaluate(f, x + 0.1 * scale), _try_evaluate(f, x - 0.1 * scale)
+
+
+def slope_evidence(f: Callable[[Any], Any], x: Value | float) -> SlopeEvidence:
+    """The central, right and left limits of f's quotients at x (see :class:`SlopeEvidence`)."""
+    return SlopeEvidence(estimate_limit(f, x, 0), estimate_limit(f, x, 1), estimate_limit(f, x, -1))

@@ -20,8 +20,10 @@ Non-differentiable points follow PyTorch: relu'(0) = 0, |x|'(0) = sign(0) = 0, l
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +52,9 @@ __all__ = [
     "COS",
     "SUM",
     "DOT",
+    "ERF",
+    "SOFTPLUS",
+    "define_op",
 ]
 
 VARIADIC = -1
@@ -336,6 +341,15 @@ def _leaky_relu(a: float, slope: float) -> float:
     return a if a > 0.0 else a * slope
 
 
+def _erf(a: float) -> float:
+    return math.erf(a)
+
+
+def _softplus(a: float) -> float:
+    # ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|): exp never overflows, and large |x| keeps its digits.
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+
+
 def _dot(*items: float) -> float:
     pairs, bias = _dot_split(list(items))
     total = 0.0 if bias is None else bias
@@ -352,6 +366,9 @@ def _dot_local(m: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
     n = len(inputs) // 2
     ws, xs = inputs[:n], inputs[n : 2 * n]
     return tuple(xs) + tuple(ws) + ((1.0,) if len(inputs) % 2 else ())
+
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 # ---- the table ------------------------------------------------------------------------------------
@@ -402,11 +419,158 @@ LEAKY_RELU = Op(
 )
 SIN = Op("sin", "sin", 1, _periodic("sin", math.sin), lambda m, out, a: (m.cos(a),), "sin({a})", ("cos({a})",))
 COS = Op("cos", "cos", 1, _periodic("cos", math.cos), lambda m, out, a: (-m.sin(a),), "cos({a})", ("−sin({a})",))
+# erf'(x) = (2/√π)·e^(−x²); exact GELU is x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2.
+ERF = Op(
+    "erf", "erf", 1, _erf, lambda m, out, a: (_TWO_OVER_SQRT_PI * m.exp(-(a * a)),), "erf({a})",
+    ("(2/√π)·exp(−{a}²)",),
+)
+# softplus'(x) = σ(x) = 1 − e^(−softplus(x)), written with the output so that it needs only exp (no
+# overflow for any x: the output is ≥ 0).
+SOFTPLUS = Op(
+    "softplus", "softplus", 1, _softplus, lambda m, out, a: (1.0 - m.exp(-out),), "softplus({a})",
+    ("σ({a})",),
+)
 SUM = Op("sum", "sum", VARIADIC, _sum, _ones, "Σ", ())
 DOT = Op("dot", "dot", VARIADIC, _dot, _dot_local, "Σ wᵢ·xᵢ + b", ())
 
 OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, POW, POWC, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY_RELU,
-               SIN, COS, SUM, DOT)
+               SIN, COS, ERF, SOFTPLUS, SUM, DOT)
 }
+
+
+# ---- a learner's own op ----------------------------------------------------------------------------
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def define_op(
+    name: str,
+    forward: Callable[..., float],
+    derivative: Callable[..., Any],
+    *,
+    text: str | None = None,
+    derivative_text: str | Sequence[str] | None = None,
+) -> Callable[..., Any]:
+    """A primitive of your own, with its own derivative: returns a function that builds its node.
+
+    ``forward(a)`` or ``forward(a, b)`` computes the value from floats (one or two inputs).
+    ``derivative`` gives the local derivatives, one per input, in one of two forms:
+
+    * ``derivative(a, out)`` / ``derivative(a, b, out)`` with plain floats — enough for
+      ``backward()``, ``grad()``, gradcheck, the trace, the pictures and the stepper;
+    * ``derivative(m, a, out)`` (first parameter named ``m``) written against the math namespace the
+      built-in rules use (``m.exp``, ``m.log``, ``m.sin``, ``m.cos``, ``m.div`` and the operators):
+      then the same rule also builds Values for ``grad(..., create_graph=True)`` (second derivatives)
+      and runs on arrays for lanes.
+
+    ``out`` is the op's output, for derivatives cheapest in terms of it (``(eˣ)' = eˣ``).
+
+    Args:
+        name: the op's name, shown on its graph node (an identifier, not a built-in op's name).
+        text: the output as a formula, ``{a}`` and ``{b}`` standing for the inputs' names
+            (default ``name({a})`` / ``name({a}, {b})``).
+        derivative_text: each local derivative as a formula, same placeholders (a string for one
+            input; default ``∂name/∂{a}``).
+
+    >>> from autograd import Value
+    >>> cube = define_op("cube", lambda a: a**3, lambda a, out: 3 * a**2, derivative_text="3·{a}²")
+    >>> y = cube(Value(2.0)); y.backward(); y.data
+    8.0
+    """
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"define_op: the name must be an identifier like 'cube', got {name!r}")
+    if name in OPS:
+        raise ValueError(f"define_op: {name!r} is a built-in op; pick another name, e.g. 'my_{name}'")
+    if not callable(forward) or not callable(derivative):
+        raise TypeError("define_op: forward and derivative must be functions")
+    uses_math = _first_parameter(derivative) == "m"
+    # The number of inputs: from derivative(inputs…, out) (builtins like math.hypot hide theirs).
+    params = _positional(derivative, "derivative") - 1 - uses_math
+    if params not in (1, 2):
+        raise ValueError(
+            f"define_op {name!r}: an op takes one or two inputs, and derivative(..., out) says it takes {params}"
+        )
+    names = ("{a}",) if params == 1 else ("{a}", "{b}")
+    expr = text if text is not None else f"{name}({', '.join(names)})"
+    derivs = _derivative_texts(name, derivative_text, names)
+    op = Op(name, name, params, _checked_forward(name, forward), _local_rule(name, derivative, params, uses_math),
+            expr, derivs)
+
+    def build(*inputs: Any) -> Any:
+        from .value import Value, _apply, _constant  # ops is the lowest layer: value imports it
+
+        if len(inputs) != params:
+            raise TypeError(f"{name} takes {params} input{'s' if params > 1 else ''}, got {len(inputs)}")
+        return _apply(op, *(v if isinstance(v, Value) else _constant(v, name) for v in inputs))
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = f"The op {name!r} (defined with autograd.define_op): {expr.format(a='a', b='b')}."
+    build.op = op  # type: ignore[attr-defined]  # the rule, for check_op and the pictures
+    return build
+
+
+def _positional(fn: Callable[..., Any], what: str) -> int:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        raise TypeError(f"define_op: cannot read the parameters of {what}; pass a def or a lambda") from None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(1 for p in params if p.kind in kinds and p.default is inspect.Parameter.empty)
+
+
+def _first_parameter(fn: Callable[..., Any]) -> str:
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return ""
+    return params[0] if params else ""
+
+
+def _derivative_texts(name: str, given: str | Sequence[str] | None, names: tuple[str, ...]) -> tuple[str, ...]:
+    if given is None:
+        return tuple(f"∂{name}/∂{n}" for n in names)
+    texts = (given,) if isinstance(given, str) else tuple(given)
+    if len(texts) != len(names):
+        raise ValueError(f"define_op {name!r}: derivative_text needs {len(names)} formula(s), got {len(texts)}")
+    return texts
+
+
+def _checked_forward(name: str, forward: Callable[..., float]) -> Callable[..., float]:
+    def run(*inputs: float) -> float:
+        value = forward(*inputs)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"op {name!r}: forward returned {type(value).__name__} ({value!r:.40}); it must return a number"
+            ) from None
+
+    return run
+
+
+def _local_rule(name: str, derivative: Callable[..., Any], arity: int, uses_math: bool) -> Callable[..., Any]:
+    """The rule ``local(m, out, *inputs)`` the engine calls, from the learner's derivative."""
+
+    def local(m: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
+        if uses_math:
+            slopes = derivative(m, *inputs, out)
+        elif m is FLOAT_MATH:
+            slopes = derivative(*inputs, out)
+        else:
+            raise TypeError(
+                f"op {name!r} gives its derivative with plain floats, which serves backward() and grad(); "
+                "for create_graph=True (or lanes) write it against the math namespace: "
+                f"def derivative(m, {', '.join('ab'[:arity])}, out): ... using m.exp, m.log, m.sin, m.cos"
+            )
+        slopes = slopes if isinstance(slopes, (tuple, list)) else (slopes,)
+        if len(slopes) != arity:
+            raise ValueError(f"op {name!r}: derivative gave {len(slopes)} value(s), one per input needs {arity}")
+        if m is FLOAT_MATH:
+            try:
+                return tuple(float(s) for s in slopes)
+            except (TypeError, ValueError):
+                raise TypeError(f"op {name!r}: derivative must give numbers, got {slopes!r:.60}") from None
+        return tuple(slopes)
+
+    return local

@@ -9,129 +9,36 @@
 ``trace_backward(y)`` runs the one generic backward pass (:func:`autograd.backward.propagate`) and
 writes down what it does at each node: the node's upstream gradient ∂y/∂node, and for each parent
 the local derivative (formula from the op's rule, with the names and numbers filled in) and the
-contribution local × upstream that the parent receives. The numbers all come from the engine; this
-module only formats them. The pictures (:mod:`autograd.viz`) use the same names and formatting, so
-a step reads the same in the terminal, in a notebook and in the HTML stepper.
+contribution local × upstream that the parent receives. Where a node is used more than once, the step
+whose term completes its gradient writes the sum term by term, in the order the terms arrived
+(``∂out/∂x = 1 + 3 + 3 = 7``). Names, orders and numbers all come from the graph's one view
+(:class:`autograd.view.GraphView`); this module only formats them. The pictures
+(:mod:`autograd.viz`) read the same view, so a step reads the same in the terminal, in a notebook and
+in the HTML stepper.
 """
 
 from __future__ import annotations
 
 import html
-import math
-import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from .backward import backprop_order, propagate
 from .value import Value
+from .view import GraphView, format_number, forward_order, policy_names, view_of
 
 __all__ = [
-    "trace_backward", "BackpropStep", "ParentStep", "Trace", "format_number", "node_names", "stand_in_names",
-    "forward_order",
+    "trace_backward", "BackpropStep", "ParentStep", "Trace", "format_number", "node_names", "forward_order",
+    "compute_trace", "grad_name",
 ]
 
 
-# ---- numbers and names shared by the trace and the pictures ---------------------------------------
-def format_number(x: Any) -> str:
-    """A number as a learner reads it: exact for small integers (``-3``), else 4 significant digits.
-
-    >>> format_number(-3.0), format_number(0.76159416), format_number(1.5e-7), format_number(-0.0)
-    ('-3', '0.7616', '1.5e-7', '0')
-    """
-    if isinstance(x, Value):
-        x = x.data
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0.0:
-        return "0"  # also -0.0: a sign on zero only confuses
-    if x.is_integer() and abs(x) < 1e6:
-        return str(int(x))
-    text = f"{x:.4g}"
-    if "e" in text:  # 1.5e-07 → 1.5e-7, 2.5e+08 → 2.5e8
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
-
-
-def _factor(x: float) -> str:
-    """A number as the right-hand factor of a product: negatives in parentheses, ``2 × (-3)``."""
-    text = format_number(x)
-    return f"({text})" if text.startswith("-") else text
-
-
-def stand_in_names(
-    forward: Sequence[Value],
-    root: Value | None = None,
-    *,
-    output: str = "out",
-    computed: str = "v",
-    leaf: str = "k",
-    parameter: str = "p",
-) -> dict[Value, str]:
-    """A distinct display name for every node of ``forward`` (inputs before the nodes made from them).
-
-    * a label that only one node has is its name;
-    * a label that several nodes share gets ``#1, #2, …`` in ``forward`` order (``x#1``, ``x#2``);
-    * an unlabeled ``root`` is called ``output`` (if no label uses it);
-    * other unlabeled nodes get numbered stand-ins that no label uses: leaves ``k1, k2, …`` (the value
-      shows next to the name wherever it matters), parameters ``p1, …``, computed nodes ``v1, …``.
-
-    No two nodes ever share a name, so "∂out/∂k1" always means one node. The graph is not changed.
-    """
-    counts: dict[str, int] = {}
-    for node in forward:
-        if node.label:
-            counts[node.label] = counts.get(node.label, 0) + 1
-    taken = set(counts)
-    names: dict[Value, str] = {}
-    counters: dict[str, int] = {}
-
-    def fresh(prefix: str) -> str:
-        while True:
-            counters[prefix] = counters.get(prefix, 0) + 1
-            name = f"{prefix}{counters[prefix]}"
-            if name not in taken:
-                taken.add(name)
-                return name
-
-    if root is not None and not root.label and output not in taken:
-        names[root] = output
-        taken.add(output)
-    repeats: dict[str, int] = {}
-    for node in forward:
-        if node in names:
-            continue
-        label = node.label
-        if label and counts[label] == 1:
-            names[node] = label
-        elif label:
-            while True:  # "x#2" could, in theory, be someone's label too
-                repeats[label] = repeats.get(label, 0) + 1
-                name = f"{label}#{repeats[label]}"
-                if name not in taken:
-                    break
-            taken.add(name)
-            names[node] = name
-        elif node.is_leaf:
-            names[node] = fresh(parameter if node.is_parameter else leaf)
-        else:
-            names[node] = fresh(computed)
-    return names
-
-
+# ---- numbers and names: read from the one view of the graph (autograd.view) ------------------------
 def node_names(nodes: Iterable[Value]) -> dict[Value, str]:
-    """A distinct, readable name for every node: its label, or a stand-in (see :func:`stand_in_names`).
+    """The name of every node, as :class:`~autograd.view.GraphView` gives it (see its naming policy).
 
-    ``nodes`` should be in a deterministic order with the output first (as
-    :func:`autograd.backward.backprop_order` gives them); an unlabeled output is called ``out``, and
-    stand-ins are numbered in forward order (the reverse), so ``v1`` is computed before ``v2``.
-    Unlabeled leaves are ``x1, x2, …`` (constants such as the 2 in ``2*x`` too: their value is shown
-    beside them), unlabeled parameters ``p1, p2, …``, unlabeled computed nodes ``v1, v2, …``.
+    ``nodes`` should have the output first (as :func:`autograd.backward.backprop_order` gives them);
+    nodes that are not under it are named too. A convenience over ``GraphView(root).names``.
     """
     ordered = list(nodes)
     if not ordered:
@@ -140,36 +47,7 @@ def node_names(nodes: Iterable[Value]) -> dict[Value, str]:
     forward = [node for node in forward_order(ordered[0]) if node in members]
     placed = set(forward)
     forward += [node for node in reversed(ordered) if node not in placed]  # not under ordered[0]
-    return stand_in_names(forward, ordered[0])
-
-
-def forward_order(root: Value) -> list[Value]:
-    """Every node under ``root``, each after its inputs, in the order the expression computes them
-    (inputs left to right, depth first): how a learner reads the forward pass. Iterative (no recursion)."""
-    seen: set[Value] = set()
-    order: list[Value] = []
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents) if p not in seen)
-    return order
-
-
-_CALL = re.compile(r"[^\W\d]\w*\([^()]*\)\Z")  # tanh(x), σ(x): already bracketed
-
-
-def _bracketed(expr: str) -> str:
-    """``a·b`` → ``(a·b)`` so that ``∂(a·b)/∂a`` parses; ``tanh(a)`` and names stay as they are."""
-    if _CALL.match(expr) or re.fullmatch(r"\w+", expr) or re.fullmatch(r"\|[^|]*\|", expr):
-        return expr
-    return f"({expr})"
+    return policy_names(forward, ordered[0])
 
 
 #: ``str(trace)`` keeps its table within this many columns for typical graphs (formulas wrap).
@@ -222,6 +100,12 @@ def _wrap_formula(text: str, width: int) -> list[str]:
 
 
 # ---- the trace --------------------------------------------------------------------------------------
+def _factor(x: float) -> str:
+    """A number as the right-hand factor of a product: negatives in parentheses, ``2 × (-3)``."""
+    text = format_number(x)
+    return f"({text})" if text.startswith("-") else text
+
+
 @dataclass(frozen=True)
 class ParentStep:
     """What one node hands to one of its parents during its backprop step.
@@ -233,6 +117,10 @@ class ParentStep:
         local: the local derivative's value.
         contribution: local × upstream, the amount added to the parent's gradient.
         contribution_text: e.g. ``-2 × (-3) = 6`` (upstream × local = contribution).
+        position: this is term ``position`` of the ``of`` terms that add up to the parent's gradient.
+        of: how many terms the parent's gradient has (more than 1 when it is used more than once).
+        total_text: with the last of several terms, the completed sum, e.g. ``∂out/∂x = 1 + 3 + 3 = 7``
+            (else "").
     """
 
     parent: Value
@@ -241,6 +129,18 @@ class ParentStep:
     local: float
     contribution: float
     contribution_text: str
+    position: int = 1
+    of: int = 1
+    total_text: str = ""
+
+    def sum_note(self) -> str:
+        """How this term stands in its sum: "" for a parent used once; else e.g. ``term 1 of 3, so
+        far 1 + ?`` or ``the last of 3 terms: ∂out/∂x = 1 + 3 + 3 = 7``."""
+        if self.of < 2:
+            return ""
+        if self.total_text:
+            return f"the last of {self.of} terms: {self.total_text}"
+        return f"term {self.position} of {self.of}, more to come"
 
 
 @dataclass(frozen=True)
@@ -250,7 +150,7 @@ class BackpropStep:
     Attributes:
         index: 1 for the first step (the output), up to the number of nodes.
         node: the node visited.
-        label: its name (its label, or a stand-in such as ``v3`` for an unlabeled node).
+        label: its name (its label, or a stand-in such as ``n3`` for an unlabeled node).
         op: the op symbol that made it ("" for a leaf).
         data: its value.
         formula: how it was computed from its parents' names, e.g. ``a·b`` ("" for a leaf).
@@ -258,6 +158,10 @@ class BackpropStep:
         parents: one :class:`ParentStep` per parent (empty for a leaf).
         root_label: the output's name, for writing gradients as ∂L/∂node.
         total: the number of steps in the whole pass.
+        sum_text: for a node used more than once, its gradient term by term in arrival order,
+            ``∂out/∂x = 1 + 3 + 3 = 7`` (else "").
+        sources: where those terms came from, ``from out = n1 + x, then from n1 = x·x twice`` (else "").
+        uses: how many terms add up to the node's gradient (0 for the output: its gradient is the seed).
     """
 
     index: int
@@ -270,6 +174,9 @@ class BackpropStep:
     parents: tuple[ParentStep, ...]
     root_label: str
     total: int
+    sum_text: str = ""
+    sources: str = ""
+    uses: int = 1
 
     @property
     def is_leaf(self) -> bool:
@@ -280,12 +187,22 @@ class BackpropStep:
         """``∂L/∂a``: how this step writes the node's gradient."""
         return grad_name(self.root_label, self.label)
 
+    def grad_text(self) -> str:
+        """``∂out/∂x = 7``, or the sum ``∂out/∂x = 1 + 3 + 3 = 7`` for a node used more than once."""
+        return self.sum_text or f"{self.grad_name} = {format_number(self.upstream)}"
+
     def headline(self) -> str:
-        """One line: which node, its value and its gradient."""
+        """One line: which node, its value and its gradient (a sum written out term by term)."""
         what = f"{self.label} = {self.formula} = {format_number(self.data)}" if self.formula else (
             f"{self.label} = {format_number(self.data)} (a leaf)"
         )
-        return f"Step {self.index} of {self.total}: {what};  {self.grad_name} = {format_number(self.upstream)}"
+        return f"Step {self.index} of {self.total}: {what};  {self.grad_text()}"
+
+    def parent_line(self, p: ParentStep) -> str:
+        """``→ a:  ∂(a·b)/∂a = b = -3;  ∂L/∂a += -2 × (-3) = 6`` (and the sum, when this completes one)."""
+        line = f"→ {p.label}:  {p.derivative};  {grad_name(self.root_label, p.label)} += {p.contribution_text}"
+        note = p.sum_note()
+        return f"{line}  ({note})" if note else line
 
     def lines(self) -> list[str]:
         """The step explained, one line per parent (what the HTML stepper and captions show)."""
@@ -293,11 +210,13 @@ class BackpropStep:
         if self.index == 1:
             out.append(f"Start: the output's gradient with respect to itself is {self.grad_name} = "
                        f"{format_number(self.upstream)}.")
+        if self.sum_text:
+            times = "twice" if self.uses == 2 else f"{self.uses} times"
+            out.append(f"{self.label} is used {times}, so its gradient is the sum of what each use sent back "
+                       f"({self.sources}).")
         if self.is_leaf:
             out.append(f"{self.label} is a leaf: nothing to pass on, its gradient is final.")
-        for p in self.parents:
-            out.append(f"→ {p.label}:  {p.derivative};  {grad_name(self.root_label, p.label)} += "
-                       f"{p.contribution_text}")
+        out += [self.parent_line(p) for p in self.parents]
         return out
 
     def explain(self) -> str:
@@ -317,26 +236,39 @@ class Trace(list):
     Attributes:
         root: the output the pass started from.
         grads: {node: ∂root/∂node} for every node reachable from the root.
+        view: the graph's :class:`~autograd.view.GraphView` the steps were read from.
     """
 
-    def __init__(self, steps: Iterable[BackpropStep], root: Value, grads: dict[Value, float]) -> None:
+    def __init__(self, steps: Iterable[BackpropStep], root: Value, grads: dict[Value, float],
+                 view: GraphView | None = None) -> None:
         super().__init__(steps)
         self.root = root
         self.grads = grads
+        self.view = view
 
     def grad_of(self, node: Value) -> float:
         """∂root/∂node as this pass computed it."""
         return self.grads[node]
 
-    def _rows(self) -> list[tuple[str, str, str, str, str, str, str]]:
-        rows = []
+    def _rows(self, value_column: bool) -> list[tuple[str, ...]]:
+        """Per step: its first row (number, node, [value,] gradient), then one row per parent and, for a
+        node used several times, a row with its gradient written as the sum of its terms."""
+        rows: list[tuple[str, ...]] = []
         for s in self:
-            node = f"{s.label} = {s.formula}" if s.formula else f"{s.label} (leaf)"
-            first = (str(s.index), node, format_number(s.data), format_number(s.upstream))
+            if value_column:
+                node = f"{s.label} = {s.formula}" if s.formula else f"{s.label} (leaf)"
+                first: tuple[str, ...] = (str(s.index), node, format_number(s.data), format_number(s.upstream))
+            else:
+                node = (f"{s.label} = {s.formula} = {format_number(s.data)}" if s.formula
+                        else f"{s.label} = {format_number(s.data)} (leaf)")
+                first = (str(s.index), node, format_number(s.upstream))
+            blank = ("",) * len(first)
+            own = [("", f"(sum of its {s.uses} terms)", s.sum_text.split(" = ", 1)[1])] if s.sum_text else []
             if not s.parents:
-                rows.append((*first, "", "(leaf: its gradient is final)", ""))
-            for i, p in enumerate(s.parents):
-                rows.append((*(first if i == 0 else ("", "", "", "")), p.label, p.derivative, p.contribution_text))
+                own.append(("", "(leaf: its gradient is final)", ""))
+            own += [(p.label, p.derivative, p.contribution_text) for p in s.parents]
+            for i, cells in enumerate(own):
+                rows.append((*(first if i == 0 else blank), *cells))
         return rows
 
     def __str__(self) -> str:
@@ -344,15 +276,7 @@ class Trace(list):
             return "Trace: no steps"
         root = self[0]
         header = ("#", "node = value", f"∂{root.root_label}/∂node", "to", "local derivative", "upstream × local")
-        rows: list[tuple[str, ...]] = []
-        for s in self:
-            node = (f"{s.label} = {s.formula} = {format_number(s.data)}" if s.formula
-                    else f"{s.label} = {format_number(s.data)} (leaf)")
-            first = (str(s.index), node, format_number(s.upstream))
-            if not s.parents:
-                rows.append((*first, "", "(leaf: its gradient is final)", ""))
-            for i, p in enumerate(s.parents):
-                rows.append((*(first if i == 0 else ("", "", "")), p.label, p.derivative, p.contribution_text))
+        rows = self._rows(value_column=False)
         widths = _fit_widths([header, *rows], wrapping=(1, 4), width=TABLE_WIDTH, separators=2 * 4 + 3)
         right = {0, 2}
 
@@ -379,7 +303,7 @@ class Trace(list):
         leaves = [s for s in self if s.is_leaf]
         named = [s for s in leaves if s.node.label or s.node.is_parameter]
         leaves = named or leaves  # constants (unlabeled leaves) only when nothing else is there
-        return ", ".join(f"{s.grad_name} = {format_number(s.upstream)}" for s in leaves)
+        return ", ".join(s.grad_text() for s in leaves)
 
     def _repr_html_(self) -> str:
         if not self:
@@ -390,7 +314,7 @@ class Trace(list):
                 "upstream × local"]
         cells = "".join(f"<th>{e(h)}</th>" for h in head)
         body = []
-        for r in self._rows():
+        for r in self._rows(value_column=True):
             style = ' style="border-top:1px solid #999"' if r[0] else ""
             body.append(f"<tr{style}>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
         return (f"<p><b>Backprop from {e(root.label)} = {e(format_number(root.data))}</b>: {len(self)} steps "
@@ -399,58 +323,69 @@ class Trace(list):
                 f"<p>Gradients of the leaves: {e(self._leaf_summary())}</p>")
 
 
-def compute_trace(root: Value, grad: float = 1.0, names: dict[Value, str] | None = None) -> Trace:
+def steps_of(view: GraphView) -> list[BackpropStep]:
+    """One :class:`BackpropStep` per node of ``view``, in backprop order: the view's numbers as text."""
+    names = view.names
+    root_label = view.root_name
+    total = len(view.backprop)
+    steps: list[BackpropStep] = []
+    for k, node in enumerate(view.backprop):
+        rule = node.rule
+        formula = view.formula(node)
+        parent_names = [names[p] for p in node.parents]
+        items = []
+        for c in view.edges.get(node, ()):
+            deriv = rule.deriv_text(c.index, parent_names, node.param)  # type: ignore[union-attr]
+            text = f"{view.local_name(node, c.index)} = {deriv}"
+            if deriv.replace("−", "-") != format_number(c.local):
+                text += f" = {format_number(c.local)}"
+            items.append(ParentStep(
+                parent=c.node,
+                label=parent_names[c.index],
+                derivative=text,
+                local=c.local,
+                contribution=c.amount,
+                contribution_text=f"{format_number(c.upstream)} × {_factor(c.local)} = {format_number(c.amount)}",
+                position=c.position,
+                of=c.of,
+                total_text=view.sum_text(c.node) if c.completes and c.of > 1 else "",
+            ))
+        shared = view.is_shared(node)
+        steps.append(BackpropStep(
+            index=k + 1, node=node, label=names[node], op=node.op, data=node.data, formula=formula,
+            upstream=view.grads[node], parents=tuple(items), root_label=root_label, total=total,
+            sum_text=view.sum_text(node) if shared else "", sources=view.sources_text(node) if shared else "",
+            uses=len(view.terms.get(node, ())),
+        ))
+    return steps
+
+
+def compute_trace(root: Value | GraphView, grad: float = 1.0, names: dict[Value, str] | None = None) -> Trace:
     """The trace of a backward pass from ``root`` without touching any ``.grad`` (the pictures use this).
 
-    ``names`` ({node: display name}, every node) replaces the default :func:`node_names`, so that a page
-    that also shows questions (the quiz) uses one set of names throughout.
+    ``root`` may be a :class:`~autograd.view.GraphView` already made (then ``grad`` and ``names`` are
+    its own). ``names`` ({node: display name}, every node) replaces the view's naming policy.
     """
-    if not isinstance(root, Value):
+    if isinstance(root, GraphView):
+        view = root
+    elif not isinstance(root, Value):
         raise TypeError(f"trace_backward expects a Value (the output to differentiate), got {type(root).__name__}")
-    order = backprop_order(root, include_leaves=True)
-    if names is None:
-        names = node_names(order)
-    elif any(node not in names for node in order):
-        raise ValueError("compute_trace: names must give a name to every node of the graph")
-    root_label = names[root]
-    total = len(order)
-    steps: list[BackpropStep] = []
-
-    def on_step(node: Value, upstream: Any, parents: tuple[Value, ...], locals_: tuple[Any, ...],
-                contributions: list[Any]) -> None:
-        rule = node.rule
-        parent_names = [names[p] for p in parents]
-        formula = rule.expr_text(parent_names, node.param) if rule is not None else ""
-        items = []
-        for i, (parent, local, contribution) in enumerate(zip(parents, locals_, contributions)):
-            deriv = rule.deriv_text(i, parent_names, node.param)  # type: ignore[union-attr]
-            text = f"∂{_bracketed(formula)}/∂{parent_names[i]} = {deriv}"
-            if deriv.replace("−", "-") != format_number(local):
-                text += f" = {format_number(local)}"
-            items.append(ParentStep(
-                parent=parent,
-                label=parent_names[i],
-                derivative=text,
-                local=float(local),
-                contribution=float(contribution),
-                contribution_text=f"{format_number(upstream)} × {_factor(local)} = {format_number(contribution)}",
-            ))
-        steps.append(BackpropStep(
-            index=len(steps) + 1, node=node, label=names[node], op=node.op, data=node.data, formula=formula,
-            upstream=float(upstream), parents=tuple(items), root_label=root_label, total=total,
-        ))
-
-    grads = propagate(root, float(grad), on_step=on_step)
-    return Trace(steps, root, grads)
+    else:
+        try:
+            view = view_of(root, names=names, seed=grad)
+        except ValueError as err:
+            raise ValueError(f"compute_trace: {err}") from None
+    return Trace(steps_of(view), view.root, view.grads, view)
 
 
-def trace_backward(y: Value, grad: float = 1.0) -> Trace:
+def trace_backward(y: Value | GraphView, grad: float = 1.0) -> Trace:
     """Run backprop from ``y`` step by step and return what happened at each node.
 
     Like ``y.backward(grad)`` it adds ∂y/∂node · grad to ``.grad`` of every node reachable from ``y``
     (so gradients accumulate across calls the same way), and it also returns a :class:`Trace`: one
     :class:`BackpropStep` per node, leaves included, in the order backprop visits them. ``print`` it
-    for a table; in a notebook it shows as an HTML table.
+    for a table; in a notebook it shows as an HTML table. Where a node is used more than once, its
+    step writes its gradient as the sum of what each use sent back, in arrival order.
     """
     trace = compute_trace(y, grad)
     for step in trace:

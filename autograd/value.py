@@ -298,6 +298,14 @@ class Value:
     def cos(self) -> Value:
         return _apply(_ops.COS, self)
 
+    def erf(self) -> Value:
+        """The error function, 2/√π·∫₀ˣ e^(−t²) dt (exact GELU is x·(1 + erf(x/√2))/2)."""
+        return _apply(_ops.ERF, self)
+
+    def softplus(self) -> Value:
+        """ln(1 + eˣ), a smooth relu; its derivative is sigmoid(x). No overflow for any input."""
+        return _apply(_ops.SOFTPLUS, self)
+
     # ---- reverse mode ------------------------------------------------------------------------------
     def backward(self, grad: float = 1.0) -> None:
         """Accumulate d(self)/d(node) · grad into ``.grad`` of every node reachable from here.

@@ -56,14 +56,25 @@ def _value(x: Any) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
+def _target(y: float) -> Value:
+    """A sample's target as a leaf named ``y``, so pictures of the loss say which number is the target."""
+    return Value(y, "y")
+
+
+def _named(loss: Value) -> Value:
+    """The loss, labelled ``loss`` for the pictures (a mean over one sample is that sample's loss)."""
+    loss.label = "loss"
+    return loss
+
+
 def mse_loss(preds: Any, targets: Any) -> Value:
     """Mean squared error: (1/n) Σ (pᵢ − tᵢ)². Targets may be numbers or Values."""
     ps, ts = _pair("mse_loss", preds, targets, "predictions", "targets")
     terms = []
     for p, t in zip(ps, ts):
-        d = _value(p) - (t if isinstance(t, Value) else _number("mse_loss", "a target", t))
+        d = _value(p) - (t if isinstance(t, Value) else _target(_number("mse_loss", "a target", t)))
         terms.append(d * d)
-    return sum_of(terms) * (1.0 / len(terms))
+    return _named(sum_of(terms) * (1.0 / len(terms)))
 
 
 def signed_labels(labels: Sequence[Any], owner: str = "hinge_loss") -> list[float]:
@@ -88,7 +99,7 @@ def hinge_loss(scores: Any, labels: Any) -> Value:
     """
     ss, ys = _pair("hinge_loss", scores, labels, "scores", "labels")
     signs = signed_labels(ys)
-    return sum_of([(1.0 - _value(s) * y).relu() for s, y in zip(ss, signs)]) * (1.0 / len(ss))
+    return _named(sum_of([(1.0 - _value(s) * _target(y)).relu() for s, y in zip(ss, signs)]) * (1.0 / len(ss)))
 
 
 def _log1p(u: Value) -> Value:
@@ -140,7 +151,7 @@ def binary_cross_entropy(preds: Any, targets: Any, from_logits: bool = False, ep
             raise ValueError(f"{owner}: targets must lie in [0, 1] (class labels 0/1), got {t!r}")
         p = _value(p)
         if from_logits:
-            term = -(t * _log_sigmoid(p) + (1.0 - t) * _log_sigmoid(-p))
+            term = -(_target(t) * _log_sigmoid(p) + (1.0 - t) * _log_sigmoid(-p))
         else:
             if not 0.0 <= p.data <= 1.0:
                 raise ValueError(
@@ -149,9 +160,9 @@ def binary_cross_entropy(preds: Any, targets: Any, from_logits: bool = False, ep
                 )
             lo = _clamp(p, eps, 1.0 - eps)
             hi = _clamp(1.0 - p, eps, 1.0 - eps)
-            term = -(t * lo.log() + (1.0 - t) * hi.log())
+            term = -(_target(t) * lo.log() + (1.0 - t) * hi.log())
         terms.append(term)
-    return sum_of(terms) * (1.0 / len(terms))
+    return _named(sum_of(terms) * (1.0 / len(terms)))
 
 
 def _clamp(p: Value, low: float, high: float) -> Value:
@@ -182,8 +193,8 @@ def cross_entropy(logits: Any, target: Any) -> Value:
     items = _as_list(logits, "logits")
     if items and not isinstance(items[0], (Value, numbers.Real)):
         rows, targets = _pair(owner, items, target, "examples", "targets")
-        return sum_of([_cross_entropy_one(row, t) for row, t in zip(rows, targets)]) * (1.0 / len(rows))
-    return _cross_entropy_one(items, target)
+        return _named(sum_of([_cross_entropy_one(row, t) for row, t in zip(rows, targets)]) * (1.0 / len(rows)))
+    return _named(_cross_entropy_one(items, target))
 
 
 def _cross_entropy_one(logits: Any, target: Any) -> Value:

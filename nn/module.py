@@ -125,7 +125,8 @@ def _as_inputs(x: Any, nin: int, owner: str) -> list[Value]:
         raise TypeError(f"{owner} takes a list of {nin} Values or numbers, got {type(x).__name__}") from None
     if len(items) != nin:
         raise ValueError(f"{owner} expects {nin} inputs per example, got {len(items)}")
-    return [v if isinstance(v, Value) else Value(v) for v in items]
+    # Numbers become inputs named x1 … xn, so every picture of the graph can say which input is which.
+    return [v if isinstance(v, Value) else Value(v, f"x{i + 1}") for i, v in enumerate(items)]
 
 
 class Module:
@@ -456,6 +457,8 @@ class Neuron(Module):
     """act(w·x + b) for ``nin`` inputs; ``activation`` is "relu", "tanh", "sigmoid" or "linear".
 
     The weights are labelled w1 … wn and the bias b, so pictures of one neuron read like the formula.
+    Inside a :class:`Layer` or an :class:`MLP` the labels say where the neuron lives (``n2.w1``,
+    ``L1.n2.b``): see :meth:`place`.
     """
 
     def __init__(self, nin: int, activation: str = "relu", rng: random.Random | int | None = None) -> None:
@@ -466,6 +469,14 @@ class Neuron(Module):
         self.w = [Parameter(r.uniform(-bound, bound), f"w{i + 1}") for i in range(self.nin)]
         self.b = Parameter(r.uniform(-bound, bound), "b")
         self._act = ACTIVATIONS[self.activation]
+
+    def place(self, prefix: str) -> None:
+        """Label the parameters by place: ``{prefix}w1 … {prefix}wn`` and ``{prefix}b`` (e.g. ``L1.n2.``).
+
+        Only the labels pictures show change; parameter names in ``state_dict`` stay as they are."""
+        for i, w in enumerate(self.w):
+            w.label = f"{prefix}w{i + 1}"
+        self.b.label = f"{prefix}b"
 
     def __call__(self, x: Any) -> Value:
         return self._forward(_as_inputs(x, self.nin, "Neuron"))
@@ -498,6 +509,12 @@ class Layer(Module):
         self.activation = _check_activation("Layer", activation)
         r = make_rng(rng)
         self.neurons = [Neuron(self.nin, self.activation, r) for _ in range(self.nout)]
+        self.place("")
+
+    def place(self, prefix: str) -> None:
+        """Label every parameter by place: neuron j's are ``{prefix}nj.w1 …``, ``{prefix}nj.b``."""
+        for j, neuron in enumerate(self.neurons):
+            neuron.place(f"{prefix}n{j + 1}.")
 
     def __call__(self, x: Any) -> Value | list[Value]:
         out = self._forward(_as_inputs(x, self.nin, "Layer"))
@@ -544,6 +561,8 @@ class MLP(Module):
             Layer(sizes[i], sizes[i + 1], "linear" if i == last else self.activation, r)
             for i in range(len(self.nouts))
         ]
+        for i, layer in enumerate(self.layers):  # L1.n2.w1: layer 1, neuron 2, weight 1
+            layer.place(f"L{i + 1}.")
 
     def __call__(self, x: Any) -> Value | list[Value]:
         xs: list[Value] = _as_inputs(x, self.nin, "MLP")

@@ -28,6 +28,7 @@ from autograd.files import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
+SCRIPTS_DIR = Path(__file__).resolve().parent
 DEFAULT_TIMEOUT = 120  # seconds per cell; a whole notebook is meant to take well under 60 s
 # The kernel talks to us over local TCP; its warning about that on each start is noise. Errors still show.
 _QUIET = ["--IPKernelApp.log_level=ERROR"]
@@ -107,11 +108,27 @@ def execute_notebook(path: Path, timeout: int = DEFAULT_TIMEOUT) -> nbformat.Not
 _FIT_PICTURES = "<style>.jp-RenderedSVG img { max-width: 100%; height: auto; }</style>\n"
 
 
+def with_rendered_math(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` whose markdown formulas are inline SVG images (see scripts/notebook_math.py).
+
+    Without this the HTML copy shows raw TeX wherever MathJax's CDN cannot be reached.
+    """
+    if str(SCRIPTS_DIR) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS_DIR))
+    from notebook_math import render_math
+
+    copy = nbformat.from_dict(nb)
+    for cell in copy.cells:
+        if cell.cell_type == "markdown":
+            cell.source = render_math(cell.source)
+    return copy
+
+
 def write_html(nb: nbformat.NotebookNode, target: Path) -> Path:
     """Write an executed notebook as one HTML page at ``target`` (atomically); return the path."""
     from nbconvert import HTMLExporter  # imported here: only --html needs it, and it is slow to import
 
-    body, _ = HTMLExporter().from_notebook_node(nb)
+    body, _ = HTMLExporter().from_notebook_node(with_rendered_math(nb))
     body = body.replace("</head>", _FIT_PICTURES + "</head>", 1)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -126,6 +126,8 @@ def test_every_op_has_a_rule_that_backward_can_fall_back_on() -> None:
         "leaky_relu": x.leaky_relu(0.2),
         "sin": x.sin(),
         "cos": x.cos(),
+        "erf": x.erf(),
+        "softplus": x.softplus(),
         "sum": sum_of([x, y, x]),
         "dot": dot([x], [y], 1.0),
     }

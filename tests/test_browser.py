@@ -36,25 +36,25 @@ def lecture_page(tmp_path_factory):
 
 
 def test_next_button_and_arrow_keys_change_the_step_and_its_text(open_page, lecture_page):
+    # One step per node that passes gradient on: L, d, e (the leaves a, b, c, f have nothing to pass).
     page, external = open_page(lecture_page)
     first = _state(page)
-    assert first["counter"] == "Step 1 of 7" and first["visible"] == ["1"] and first["slider"] == "1"
-    assert first["explanation"].startswith("Step 1 of 7: L = d·f = -8")
+    assert first["counter"] == "Step 1 of 3" and first["visible"] == ["1"] and first["slider"] == "1"
+    assert first["explanation"].startswith("Step 1 of 3: L = d·f = -8")
     assert page.is_disabled("#prev") and not page.is_disabled("#next")
 
     page.click("#next")
     second = _state(page)
-    assert second["counter"] == "Step 2 of 7" and second["visible"] == ["2"] and second["slider"] == "2"
-    assert second["explanation"].startswith("Step 2 of 7: d = e + c = 4") and "∂(e + c)/∂e = 1" in second["explanation"]
+    assert second["counter"] == "Step 2 of 3" and second["visible"] == ["2"] and second["slider"] == "2"
+    assert second["explanation"].startswith("Step 2 of 3: d = e + c = 4") and "∂(e + c)/∂e = 1" in second["explanation"]
 
     page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    fourth = _state(page)
-    assert fourth["counter"] == "Step 4 of 7" and fourth["visible"] == ["4"]
-    assert "∂(a·b)/∂a = b = -3" in fourth["explanation"] and "-2 × (-3) = 6" in fourth["explanation"]
+    third = _state(page)
+    assert third["counter"] == "Step 3 of 3" and third["visible"] == ["3"]
+    assert "∂(a·b)/∂a = b = -3" in third["explanation"] and "-2 × (-3) = 6" in third["explanation"]
 
     page.keyboard.press("ArrowLeft")
-    assert _state(page)["counter"] == "Step 3 of 7"
+    assert _state(page)["counter"] == "Step 2 of 3"
     # The picture itself is there and drawn: the visible frame's SVG has a real size.
     box = page.locator("#stage .frame:not([hidden]) svg").bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] > 100
@@ -66,12 +66,13 @@ def test_slider_moves_to_any_step(open_page, lecture_page):
     page.focus("#slider")
     page.keyboard.press("End")  # the slider's own keys, as a person would use them
     last = _state(page)
-    assert last["counter"] == "Step 7 of 7" and last["visible"] == ["7"]
-    assert "b is a leaf" in last["explanation"] and page.is_disabled("#next")
-    page.fill("#slider", "3")
-    assert _state(page)["counter"] == "Step 3 of 7"
+    assert last["counter"] == "Step 3 of 3" and last["visible"] == ["3"]
+    assert "Done: every gradient is known. ∂L/∂a = 6, ∂L/∂b = -4" in last["explanation"]
+    assert page.is_disabled("#next")
+    page.fill("#slider", "2")
+    assert _state(page)["counter"] == "Step 2 of 3"
     page.keyboard.press("ArrowLeft")  # on the slider, arrows move the slider by one (not two) steps
-    assert _state(page)["counter"] == "Step 2 of 7"
+    assert _state(page)["counter"] == "Step 1 of 3"
     assert external == [] and page.evaluate("window.__violations") == []
 
 
@@ -79,13 +80,37 @@ def test_page_makes_no_network_request_and_its_csp_blocks_fetches(open_page, lec
     page, external = open_page(lecture_page)
     while not page.is_disabled("#next"):  # visit every step
         page.click("#next")
-    assert page.inner_text("#counter") == "Step 7 of 7"
+    assert page.inner_text("#counter") == "Step 3 of 3"
     assert external == [] and page.evaluate("window.__violations") == []
     # Positive control: the page's CSP really blocks a fetch, and the listener sees it.
     page.evaluate("fetch('https://example.invalid/x').catch(function () {})")
     page.wait_for_function("window.__violations.length > 0", timeout=5000)
     assert any("connect-src" in v or "default-src" in v for v in page.evaluate("window.__violations"))
     assert external == []
+
+
+def _box_texts(page) -> list[str]:
+    """The texts drawn in the visible frame's picture (what a learner reads in the boxes)."""
+    return page.evaluate("Array.from(document.querySelectorAll('#stage .frame:not([hidden]) svg text'))"
+                         ".map(function (t) { return t.textContent.replace(/\\u00a0/g, ' '); })")
+
+
+def test_the_stepper_shows_the_sum_where_gradients_add_up(open_page, tmp_path):
+    """x*x + x at x = 3: out sends 1 to x first, then n1 = x·x sends 3 twice; by hand ∂out/∂x = 2x + 1 = 7."""
+    from autograd import Value
+
+    x = Value(3.0, "x")
+    page, external = open_page(save_backprop_html(x * x + x, tmp_path / "sum.html"))
+    # Step 1 (out): x has one of its three terms; its box shows the running sum, not a final number.
+    texts = _box_texts(page)
+    assert "grad 1 + ?" in texts and "grad 7" not in texts  # n1 = x·x has its one term: grad 1
+    assert "term 1 of 3, more to come" in page.inner_text("#explanation")
+    page.keyboard.press("ArrowRight")
+    # Step 2 (n1 = x·x): the last two terms arrive; the text writes the sum term by term, in arrival order.
+    explanation = page.inner_text("#explanation")
+    assert "the last of 3 terms: ∂out/∂x = 1 + 3 + 3 = 7" in explanation
+    assert "grad 7" in _box_texts(page) and "grad 1 + ?" not in _box_texts(page)
+    assert external == [] and page.evaluate("window.__violations") == []
 
 
 def test_recorder_page_steps_through_passes(open_page, tmp_path):

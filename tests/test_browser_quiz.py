@@ -68,10 +68,10 @@ def test_right_answer_is_marked_right_and_reveals_the_gradient(open_page, quiz_p
     assert page.is_hidden("#quiz-input")  # step 1 is the output: nothing to ask, its gradient is 1
     assert _score(page) == (0, 0, 6)
     page.click("#next")
-    assert page.inner_text("#quiz-prompt") == "dL/dd = ?"
+    assert page.inner_text("#quiz-prompt") == "∂L/∂d = ?"
     assert _picture_grad(page, "d") == "?" and "∂L/∂d = ?" in page.inner_text("#explanation")
 
-    _answer(page, f"{int(F) * 2}/2")  # dL/dd = dL/dL · ∂(d·f)/∂d = f = -2, typed as a fraction
+    _answer(page, f"{int(F) * 2}/2")  # ∂L/∂d = ∂L/∂L · ∂(d·f)/∂d = f = -2, typed as a fraction
     assert page.get_attribute("#quiz-feedback", "class") == "right"
     assert page.inner_text("#quiz-feedback").startswith("Right")
     assert _picture_grad(page, "d") == "-2"
@@ -79,7 +79,7 @@ def test_right_answer_is_marked_right_and_reveals_the_gradient(open_page, quiz_p
     assert page.is_disabled("#quiz-input") and _score(page) == (1, 1, 6)
     # The answer stays with its step: away and back, it is still marked and revealed.
     page.click("#next")
-    assert page.inner_text("#quiz-prompt") == "dL/df = ?" and page.inner_text("#quiz-feedback") == ""
+    assert page.inner_text("#quiz-prompt") == "∂L/∂f = ?" and page.inner_text("#quiz-feedback") == ""
     assert _picture_grad(page, "d") == "-2" and _picture_grad(page, "f") == "?"
     page.click("#prev")
     assert page.get_attribute("#quiz-feedback", "class") == "right" and _picture_grad(page, "d") == "-2"
@@ -89,7 +89,7 @@ def test_right_answer_is_marked_right_and_reveals_the_gradient(open_page, quiz_p
 def test_known_mistake_is_marked_wrong_with_its_explanation_then_retried(open_page, quiz_page):
     page, external = open_page(quiz_page)
     _go_to(page, STEP["b"])
-    local = A  # ∂(a·b)/∂b = a: the local derivative alone, without the upstream dL/de
+    local = A  # ∂(a·b)/∂b = a: the local derivative alone, without the upstream ∂L/∂e
     _answer(page, f"{local:g}", enter=False)
     assert page.get_attribute("#quiz-feedback", "class") == "wrong"
     feedback = page.inner_text("#quiz-feedback")
@@ -98,7 +98,7 @@ def test_known_mistake_is_marked_wrong_with_its_explanation_then_retried(open_pa
     assert "wrong" in page.get_attribute("#quiz-input", "class") and page.is_enabled("#quiz-input")
     assert _score(page) == (0, 1, 6)
 
-    _answer(page, f"{F * A:g}")  # dL/db = dL/de · a = f · a
+    _answer(page, f"{F * A:g}")  # ∂L/∂b = ∂L/∂e · a = f · a
     assert page.get_attribute("#quiz-feedback", "class") == "right"
     assert _picture_grad(page, "b") == "-4"
     assert _score(page) == (0, 1, 6)  # the first try counts
@@ -115,7 +115,7 @@ def test_not_a_number_gets_one_line_and_is_not_an_attempt(open_page, quiz_page):
         assert "number" in message and "\n" not in message.strip()
     assert "abc" not in message and "Type a number" in message  # the last one: nothing typed
     assert _score(page) == (0, 0, 6) and _picture_grad(page, "e") == "?"
-    _answer(page, " −2 ")  # a typographic minus and spaces are fine: dL/de = dL/dd · 1 = f
+    _answer(page, " −2 ")  # a typographic minus and spaces are fine: ∂L/∂e = ∂L/∂d · 1 = f
     assert page.get_attribute("#quiz-feedback", "class") == "right" and _score(page) == (1, 1, 6)
     assert external == [] and page.evaluate("window.__violations") == []
 
@@ -143,11 +143,11 @@ def test_hint_and_show_answer(open_page, quiz_page):
     assert page.is_hidden("#quiz-hint-text")
     page.click("#quiz-hint")
     hint = page.inner_text("#quiz-hint-text")
-    assert "dL/da" in hint and "∂e/∂a" in hint and str(int(F * B)) not in hint  # symbols, not the answer
+    assert "∂L/∂a" in hint and "∂(a·b)/∂a" in hint and str(int(F * B)) not in hint  # symbols, not the answer
     page.click("#quiz-reveal")
     assert page.get_attribute("#quiz-feedback", "class") == "revealed"
     assert page.inner_text("#quiz-feedback").startswith("Answer:")
-    assert _picture_grad(page, "a") == f"{F * B:g}"  # dL/da = f · b = 6
+    assert _picture_grad(page, "a") == f"{F * B:g}"  # ∂L/∂a = f · b = 6
     assert page.is_disabled("#quiz-check") and _score(page) == (0, 1, 6)  # answered, not right
     assert external == [] and page.evaluate("window.__violations") == []
 
@@ -178,8 +178,8 @@ def tanh_quiz(tmp_path_factory):
 def test_the_4_digits_the_picture_shows_are_right_and_a_near_miss_says_how_close(open_page, tanh_quiz):
     page, external = open_page(tanh_quiz)
     page.click("#next")
-    assert page.inner_text("#quiz-prompt") == "dL/dn = ?"
-    slope = 1 - math.tanh(0.5) ** 2  # by hand: dL/dn = tanh'(n) = 1 − tanh²(0.5), n = 2·(-3) + 6.5
+    assert page.inner_text("#quiz-prompt") == "∂L/∂n = ?"
+    slope = 1 - math.tanh(0.5) ** 2  # by hand: ∂L/∂n = tanh'(n) = 1 − tanh²(0.5), n = 2·(-3) + 6.5
     _answer(page, f"{slope * 1.005:.4g}")  # 0.5 % off: close, not right
     assert page.get_attribute("#quiz-feedback", "class") == "wrong"
     feedback = page.inner_text("#quiz-feedback")

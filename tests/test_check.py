@@ -191,6 +191,8 @@ CASES = [
     ("leaky_relu", lambda a: a.leaky_relu(0.1) * a, lambda a: SP_LEAKY(a) * a, (-1.2,)),
     ("sin", lambda a, b: (a * b).sin(), lambda a, b: sp.sin(a * b), (1.5, -2.0)),
     ("cos", lambda a: a.cos() * a, lambda a: sp.cos(a) * a, (2.5,)),
+    ("erf", lambda a, b: (a * b).erf(), lambda a, b: sp.erf(a * b), (0.7, -1.1)),
+    ("softplus", lambda a, b: (a - b).softplus() * a, lambda a, b: sp.log(1 + sp.exp(a - b)) * a, (1.5, 2.5)),
     ("sum", lambda a, b, c: sum_of([a, a * b, c]), lambda a, b, c: a + a * b + c, (1.5, -2.0, 0.5)),
     ("dot", lambda a, b, c: dot([a, b], [c, a], b), lambda a, b, c: a * c + b * a + b, (1.5, -2.0, 0.5)),
 ]
@@ -483,7 +485,9 @@ def test_verdict_names_the_variable_whose_step_leaves_the_domain() -> None:
     assert report.rows[0].ok and report.rows[1].unchecked
     verdict = report.verdict()
     assert "y ± eps" in verdict and "x ± eps" not in verdict and "(∂f/∂y)" in verdict
-    second = gradgradcheck(lambda x, y: x * y.sqrt(), [Value(3.0, "x"), Value(1e-7, "y")], raise_on_failure=False)
+    second = gradgradcheck(
+        lambda x, y: x * y.sqrt(), [Value(3.0, "x"), Value(1e-7, "y")], raise_on_failure=False, relative_eps=False
+    )
     assert "y ± eps" in second.verdict() and "x ± eps" not in second.verdict()
 
 
@@ -493,22 +497,24 @@ def test_gradcheck_uses_the_step_actually_taken_when_x_plus_eps_rounds() -> None
     assert (x + 1e-6) - (x - 1e-6) != 2e-6
     # f(x) = 3(x − 1e10) is computed exactly at the rounded points, so the quotient over the step
     # taken is exactly 3; over the nominal 2·eps it would be 3·2⁻¹⁸/2e-6 ≈ 5.7.
-    (row,) = gradcheck(lambda t: (t - 1e10) * 3.0, [x]).rows
+    (row,) = gradcheck(lambda t: (t - 1e10) * 3.0, [x], relative_eps=False).rows
     assert row.ok and row.numeric == 3.0
-    (row,) = gradgradcheck(lambda t: (t - 1e10) * (t - 1e10), [x]).rows  # f'' = 2
+    (row,) = gradgradcheck(lambda t: (t - 1e10) * (t - 1e10), [x], relative_eps=False).rows  # f'' = 2
     assert row.ok and row.numeric == 2.0
 
 
 @pytest.mark.parametrize("x", [1e10, -1e10, 1e30])
 def test_eps_below_resolution_is_named_with_a_step_that_works(x: float) -> None:
-    report = gradcheck(lambda t: t * t, [x], raise_on_failure=False)
+    # PyTorch's absolute eps: x ± 1e-6 rounds at these sizes. The default relative step never does.
+    assert gradcheck(lambda t: t * t, [x]).ok
+    report = gradcheck(lambda t: t * t, [x], raise_on_failure=False, relative_eps=False)
     (row,) = report.rows
     assert not row.ok and row.eps_too_small and not row.non_differentiable
     assert "below float64 resolution" in row.note and "use eps ≥" in row.note
     assert "disagree" not in report.verdict() and "resolution" in report.verdict()
     suggested = float(row.note.split("use eps ≥ ")[1].split()[0].rstrip(",;:)"))
     assert suggested > 1e-6
-    (fixed,) = gradcheck(lambda t: t * t, [x], eps=suggested).rows  # raises if it still fails
+    (fixed,) = gradcheck(lambda t: t * t, [x], eps=suggested, relative_eps=False).rows  # raises if it fails
     assert fixed.numeric == pytest.approx(2 * x, rel=1e-9)
 
 

@@ -197,7 +197,8 @@ def test_long_lines_are_wrapped(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_eps_below_resolution_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "x*x", "--at", "x=1e10")
+    assert run(capsys, "x*x", "--at", "x=1e10")[0] == 0  # the default step is scaled to |x|
+    code, out, _ = run(capsys, "x*x", "--at", "x=1e10", "--absolute-eps")
     assert code == 1
     assert "below float64 resolution" in out and "use eps ≥" in out and "disagree" not in out
     assert width(out) <= 100, out
@@ -221,3 +222,48 @@ def test_a_closed_pipe_is_not_called_a_bug(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(command, "_run", closed)
     with pytest.raises(BrokenPipeError):
         command.run(argparse.Namespace())
+
+
+# ---- --derivative: your own formula, at a point or a range ------------------------------------------------
+def test_a_wrong_formula_over_a_range(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "sigmoid(x)", "--derivative", "1 - sigmoid(x)", "--at", "x=-2:2:5")
+    assert code == 1 and err == ""
+    rows = [line.split() for line in out.splitlines() if re.match(r"\s+-?\d+\s+\d", line)]
+    assert [float(r[0]) for r in rows] == [-2, -1, 0, 1, 2]
+    assert [r[-1] for r in rows] == ["WRONG"] * 5  # 1 − σ is never σ·(1 − σ) (at 0: 1/2 against 1/4)
+    s = 1 / (1 + math.exp(2.0))
+    assert f"FAIL at 5 of 5 points: at x = -2 the quotients converge to {s * (1 - s):.6g}" in out
+    assert width(out) <= 100, out
+
+
+def test_a_right_formula_passes_with_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "-2*x**2 + 12*x - 10", "--derivative", "-4*x + 12", "--at", "x=0:12:5")
+    assert code == 0 and "PASS" in out
+    rows = [line.split() for line in out.splitlines() if re.match(r"\s+\d+\s+-?\d", line)]
+    assert [float(r[-2]) for r in rows] == [profit_derivative(x) for x in (0, 3, 6, 9, 12)]
+
+
+def test_the_variable_keeps_its_name(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "relu(t)", "--derivative", "0", "--at", "t=-1:1:3")
+    flat = " ".join(out.split())
+    assert code == 1 and "at t = 1 the quotients converge to 1; your formula gives 0" in flat
+    assert "(no derivative at t = 0)" in flat and "f(x" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["x**2", "--at", "x=-1:1:3"], "a range of points (x=-1:1:3) needs --derivative"),
+        (["x*y", "--derivative", "y", "--at", "x=1"], "--derivative checks a function of one variable"),
+        (["x**2", "--derivative", "2*y", "--at", "x=1"], "uses y, but f's variable is x"),
+        (["x**2", "--derivative", "2*x"], "no point given; add --at x=1"),
+        (["x**2", "--derivative", "2*x", "--at", "x=1:2:0"], "COUNT of 'x=1:2:0' must be a whole number"),
+        (["x**2", "--derivative", "2*x", "--at", "x=1:2"], "a range is FROM:TO:COUNT"),
+        (["x**2", "--derivative", "-2*x", "--at", "x=1"], '--derivative="-4*x + 12"'),
+    ],
+)
+def test_bad_derivative_input_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and message in " ".join(err.split()), err

@@ -1,8 +1,8 @@
 """`gradstep practice`: the interactive session, driven through a pipe as a learner (or a script) would.
 
 The lecture graph as an expression: L = (a*b + c)*f at a=2, b=−3, c=10, f=−2; the parser names
-n1 = a·b and n2 = n1 + c. By hand: dL/dn2 = f = −2, dL/df = n2 = 4, dL/dn1 = −2, dL/dc = −2,
-dL/da = dL/dn1·b = 6, dL/db = dL/dn1·a = −4.
+n1 = a·b and n2 = n1 + c. By hand: ∂out/∂n2 = f = −2, ∂out/∂f = n2 = 4, ∂out/∂n1 = −2, ∂out/∂c = −2,
+∂out/∂a = ∂out/∂n1·b = 6, ∂out/∂b = ∂out/∂n1·a = −4.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def test_all_right_exits_0_through_the_real_command():
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Score: 6 of 6 right" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
-    asked = re.findall(r"\[\d/6\] dL/d(\w+) = \?", done.stdout)
+    asked = re.findall(r"\[\d/6\] ∂out/∂(\w+) = \?", done.stdout)
     assert asked == _order()
     assert "n1    a·b" in done.stdout and "-6.0" in done.stdout  # the forward table
 
@@ -73,21 +73,21 @@ def test_mixed_session_with_hint_non_number_and_a_wrong_answer():
             lines.append(str(BY_HAND[label]))
     code, out = _session(lines)
     assert code == 1
-    assert "hint: dL/da = dL/dn1 · ∂n1/∂a = dL/dn1 · b" in out
+    assert "hint: ∂out/∂a = ∂out/∂n1 · ∂(a·b)/∂a = ∂out/∂n1 · b" in out
     assert "'six' is not a number" in out
     assert "Type a number" in out
     assert "the value, not the gradient" in out and "You gave 2.0, which is the value of a" in out
     assert "you gave -1.5, but the right answer is -4.0" in out
     assert "Score: 4 of 6 right" in out
-    assert out.count("dL/da = ?") == 4  # asked again after h, the non-number and the blank line
+    assert out.count("∂out/∂a = ?") == 4  # asked again after h, the non-number and the blank line
 
 
 def test_named_mistake_in_the_feedback():
     order = _order()
-    lines = [("2" if label == "b" else str(BY_HAND[label])) for label in order]  # ∂n1/∂b = a = 2
+    lines = [("2" if label == "b" else str(BY_HAND[label])) for label in order]  # ∂(a·b)/∂b = a = 2
     code, out = _session(lines)
     assert code == 1
-    assert "✗ Wrong (local derivative only). You gave 2.0, which is ∂n1/∂b = a = 2.0" in out
+    assert "✗ Wrong (local derivative only). You gave 2.0, which is ∂(a·b)/∂b = a = 2.0" in out
 
 
 def test_quit_stops_with_the_score():
@@ -110,7 +110,7 @@ def test_end_of_input_ends_gracefully():
 
 
 def test_fractions_are_accepted():
-    ex = Exercise.from_expression("a*b", at={"a": 2, "b": -1.5})  # dL/da = b = -3/2, dL/db = a = 2
+    ex = Exercise.from_expression("a*b", at={"a": 2, "b": -1.5})  # ∂out/∂a = b = -3/2, ∂out/∂b = a = 2
     order = [q.label for q in ex.questions]
     answers = {"a": "-3/2", "b": "4/2"}
     code, out = _session([answers[label] for label in order], ex)
@@ -162,7 +162,7 @@ def test_argparse_errors_and_help_through_main(capsys):
 
 # ---- marking to the precision shown ------------------------------------------------------------------
 def test_a_4_digit_answer_is_right_on_a_graph_shown_rounded():
-    # L = tanh(a·b + c) at a=2, b=-3, c=6.5: a·b + c = 0.5, so dL/dn2 = 1 − tanh²(0.5) = 0.786448…
+    # L = tanh(a·b + c) at a=2, b=-3, c=6.5: a·b + c = 0.5, so ∂out/∂n2 = 1 − tanh²(0.5) = 0.786448…
     slope = 1 - math.tanh(0.5) ** 2
     assert f"{slope:.4g}" == "0.7864"
     done = _gradstep("(a*b + c).tanh()", "--at", "a=2,b=-3,c=6.5", stdin="0.7864\nq\n")
@@ -173,7 +173,7 @@ def test_a_4_digit_answer_is_right_on_a_graph_shown_rounded():
 
 
 def test_one_times_one_is_not_marked_wrong_next_to_arithmetic_that_says_it_is_right():
-    # L = x·c at c = 1.0000049: dL/dx = c; the table shows c as 1.0, so the answer 1 is right by default
+    # L = x·c at c = 1.0000049: ∂out/∂x = c; the table shows c as 1.0, so the answer 1 is right by default
     done = _gradstep("x*c", "--at", "x=2,c=1.0000049", stdin="1\n")
     assert "✓ Right" in done.stdout, done.stdout
     strict = _gradstep("x*c", "--at", "x=2,c=1.0000049", "--rtol", "1e-6", stdin="1\n")
@@ -184,7 +184,7 @@ def test_one_times_one_is_not_marked_wrong_next_to_arithmetic_that_says_it_is_ri
 def test_hand_computable_expressions_stay_exact():
     ex = Exercise.from_expression(EXPR, at=AT)
     assert (ex.rtol, ex.atol) == (1e-6, 1e-9)
-    code, out = _session(["-2.001"], ex)  # dL/dn2 = f = −2; 0.05 % off is wrong here
+    code, out = _session(["-2.001"], ex)  # ∂out/∂n2 = f = −2; 0.05 % off is wrong here
     assert "✗" in out and "Give exact answers" in " ".join(out.split())
 
 

@@ -107,6 +107,14 @@ UNARY = [
     ),
     Unary("sin", Value.sin, math.sin, sp.sin, (-4.0, -TINY, TINY, 1.0, 1e3)),
     Unary("cos", Value.cos, math.cos, sp.cos, (-4.0, -TINY, 0.0, TINY, 1.0, 1e3)),
+    Unary("erf", Value.erf, math.erf, sp.erf, (-6.0, -1.0, -TINY, 0.0, TINY, 0.7, 3.0)),
+    Unary(
+        "softplus",
+        Value.softplus,
+        lambda x: math.log1p(math.exp(x)) if x < 30 else x + math.log1p(math.exp(-x)),
+        lambda s: sp.log(1 + sp.exp(s)),
+        (-30.0, -2.0, -TINY, 0.0, TINY, 1.5, 40.0),
+    ),
     # x ** n with a number exponent (op "powc")
     Unary("x**2", lambda v: v**2, lambda x: x * x, lambda s: s**2, (-3.0, -TINY, TINY, 1e3)),
     Unary("x**3", lambda v: v**3, lambda x: x * x * x, lambda s: s**3, (-3.0, -TINY, 0.0, TINY, 1e3)),

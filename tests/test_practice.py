@@ -26,8 +26,8 @@ from autograd.practice import (
 )
 
 # The lecture graph by hand: L = d·f, d = e + c, e = a·b with a=2, b=−3, c=10, f=−2.
-#   dL/dd = f = −2, dL/df = d = 4, dL/de = dL/dd·1 = −2, dL/dc = −2,
-#   dL/da = dL/de·b = 6, dL/db = dL/de·a = −4.
+#   ∂L/∂d = f = −2, ∂L/∂f = d = 4, ∂L/∂e = ∂L/∂d·1 = −2, ∂L/∂c = −2,
+#   ∂L/∂a = ∂L/∂e·b = 6, ∂L/∂b = ∂L/∂e·a = −4.
 LECTURE = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0, "e": -2.0, "d": -2.0}
 
 
@@ -54,8 +54,8 @@ def test_answers_may_be_keyed_by_node_and_given_as_fractions():
 @pytest.mark.parametrize(
     ("answer", "mistake", "must_say"),
     [
-        (2.0, "local-only", ["∂e/∂b = a = 2.0", "dL/de = -2.0", "-4.0"]),  # ∂e/∂b = a, no upstream
-        (-2.0, "upstream-only", ["dL/de = -2.0", "∂e/∂b = a = 2.0", "-4.0"]),  # dL/de, no local
+        (2.0, "local-only", ["∂(a·b)/∂b = a = 2.0", "∂L/∂e = -2.0", "-4.0"]),  # ∂(a·b)/∂b = a, no upstream
+        (-2.0, "upstream-only", ["∂L/∂e = -2.0", "∂(a·b)/∂b = a = 2.0", "-4.0"]),  # ∂L/∂e, no local
         (4.0, "sign", ["-4.0", "sign"]),
         (-3.0, "value-not-grad", ["value of b", "b = -3.0", "-4.0"]),
     ],
@@ -73,7 +73,7 @@ def test_lecture_graph_mistakes_for_b(answer, mistake, must_say):
 def test_explanation_of_local_only_reads_as_the_chain_rule():
     g = lecture_graph()
     row = check_grads(g.L, {"b": 2}).rows[0]
-    assert row.explanation.startswith("You gave 2.0, which is ∂e/∂b = a = 2.0, the local derivative only")
+    assert row.explanation.startswith("You gave 2.0, which is ∂(a·b)/∂b = a = 2.0, the local derivative only")
     assert "-2.0 × 2.0 = -4.0" in row.explanation
 
 
@@ -97,7 +97,7 @@ def test_a_plus_a_one_path_is_accumulation():
 @pytest.mark.parametrize("answer", [1.0, 3.0])  # the path through + gives 1, the path through x·y gives y = 3
 def test_x_times_y_plus_x_one_path_is_accumulation(answer):
     x, y = Value(2.0, "x"), Value(3.0, "y")
-    L = x * y + x  # dL/dx = y + 1 = 4
+    L = x * y + x  # ∂L/∂x = y + 1 = 4
     row = check_grads(L, {"x": answer}).rows[0]
     assert row.expected == 4.0
     assert row.mistake == "accumulation"
@@ -105,7 +105,7 @@ def test_x_times_y_plus_x_one_path_is_accumulation(answer):
 
 def test_partial_sum_of_three_paths_is_accumulation():
     x, y, z = Value(2.0, "x"), Value(3.0, "y"), Value(5.0, "z")
-    L = x * y + x * z + x  # dL/dx = y + z + 1 = 9; y + z = 8 is two of three paths
+    L = x * y + x * z + x  # ∂L/∂x = y + z + 1 = 9; y + z = 8 is two of three paths
     report = check_grads(L, {"x": 8.0})
     assert report.rows[0].expected == 9.0
     assert report.rows[0].mistake == "accumulation"
@@ -115,7 +115,7 @@ def test_partial_sum_of_three_paths_is_accumulation():
 # ---- a candidate equal to the right answer is no mistake --------------------------------------------
 def test_no_sign_when_the_right_answer_is_zero():
     a, b = Value(2.0, "a"), Value(0.0, "b")
-    L = a * b  # dL/da = b = 0
+    L = a * b  # ∂L/∂a = b = 0
     assert check_grads(L, {"a": 0.0}).ok
     assert check_grads(L, {"a": -0.0}).ok
     row = check_grads(L, {"a": 5.0}).rows[0]
@@ -126,7 +126,7 @@ def test_no_sign_when_the_right_answer_is_zero():
 
 def test_value_equal_to_gradient_is_right_not_value_not_grad():
     a, b = Value(2.0, "a"), Value(2.0, "b")
-    L = a * b  # dL/da = b = 2 = a.data: the right answer, although it is also a's value
+    L = a * b  # ∂L/∂a = b = 2 = a.data: the right answer, although it is also a's value
     row = check_grads(L, {"a": 2.0}).rows[0]
     assert row.correct and row.mistake is None
 
@@ -199,7 +199,7 @@ def test_exercise_questions_follow_backprop_order_without_root():
     order = [n for n in backprop_order(g.L, include_leaves=True) if n is not g.L]
     assert [q.node for q in ex.questions] == order
     assert [q.label for q in ex.questions] == [n.label for n in order]
-    assert ex.questions[-1].prompt == "dL/db = ?"
+    assert ex.questions[-1].prompt == "∂L/∂b = ?"
 
 
 def test_exercise_answer_feedback_and_score():
@@ -208,7 +208,7 @@ def test_exercise_answer_feedback_and_score():
     index = {q.label: q.index for q in ex.questions}
     feedback = ex.answer(index["b"], 2)
     assert (feedback.correct, feedback.expected, feedback.mistake) == (False, -4.0, "local-only")
-    assert "∂e/∂b = a = 2.0" in feedback.explanation
+    assert "∂(a·b)/∂b = a = 2.0" in feedback.explanation
     assert ex.answer(index["a"], "6").correct
     assert ex.answer(index["b"], -4).correct  # a second try is marked, but the first one is scored
     assert tuple(ex.score) == (1, 2, 6)
@@ -222,7 +222,7 @@ def test_hint_is_the_chain_rule_in_symbols():
     ex = Exercise(g.L)
     index = {q.label: q.index for q in ex.questions}
     hint = ex.hint(index["b"])
-    assert hint.startswith("dL/db = dL/de · ∂e/∂b = dL/de · a")
+    assert hint.startswith("∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = ∂L/∂e · a")
     assert "e = a·b" in hint
     assert not re.search(r"\d\.\d|-4|6", hint)  # no numbers of this graph
     a = Value(3.0, "a")
@@ -244,7 +244,7 @@ def test_exercise_labels_unlabeled_nodes_deterministically():
     second, _, _ = build()
     ex1, ex2 = Exercise(first), Exercise(second)
     assert [q.label for q in ex1.questions] == [q.label for q in ex2.questions]
-    assert first.label == "L"
+    assert first.label == "out"  # the one name of an unlabeled output, as in every picture
     labels = [q.label for q in ex1.questions]
     assert "x" in labels and "y" in labels and "3" not in labels  # the constant 3 is not asked
     assert all(label for label in labels)
@@ -253,9 +253,9 @@ def test_exercise_labels_unlabeled_nodes_deterministically():
     assert Exercise(kept).root.label == "mine"
 
 
-def test_from_expression_uses_the_safe_parser_and_names_the_output_L():
+def test_from_expression_uses_the_safe_parser_and_names_the_output_out():
     ex = Exercise.from_expression("(a*b + c)*f", at={"a": 2, "b": -3, "c": 10, "f": -2})
-    assert ex.root.label == "L" and ex.root.data == -8.0
+    assert ex.root.label == "out" and ex.root.data == -8.0  # as `gradstep graph` names it
     answers = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
     for q in ex.questions:
         if q.label in answers:

@@ -27,7 +27,7 @@ def _tanh_graph():
     return (a * b + c).tanh(), a, b, c
 
 
-# By hand: dL/dc = 1 − tanh²(−0.5), dL/da = b·dL/dc, dL/db = a·dL/dc.
+# By hand: ∂L/∂c = 1 − tanh²(−0.5), ∂L/∂a = b·∂L/∂c, ∂L/∂b = a·∂L/∂c.
 TANH_SLOPE = 1 - math.tanh(-0.5) ** 2
 TANH_GRADS = {"a": -1.5 * TANH_SLOPE, "b": 0.5 * TANH_SLOPE, "c": TANH_SLOPE}
 ROUNDED_ANSWERS = {"a": -1.1796, "b": 0.3932, "c": 0.7864}  # the right values cut to 4 decimals
@@ -61,7 +61,7 @@ def test_check_grads_with_rtol_1e_3_accepts_4_digit_answers():
 
 def test_a_wrong_answer_is_never_explained_with_numbers_that_read_the_same_as_the_right_ones():
     x, c = Value(2.0, "x"), Value(1.0000049, "c")
-    report = check_grads(x * c, {"x": 1, "c": 2.00001})  # dL/dx = c = 1.0000049, dL/dc = x = 2
+    report = check_grads(x * c, {"x": 1, "c": 2.00001})  # ∂L/∂x = c = 1.0000049, ∂L/∂c = x = 2
     for row in report.rows:
         assert not row.correct
         products = re.findall(r"(-?\d+(?:\.\d+)?) × \(?(-?\d+(?:\.\d+)?)\)? = (-?\d+(?:\.\d+)?)", row.explanation)
@@ -91,7 +91,7 @@ def test_hand_computable_graphs_are_marked_exactly_others_to_4_significant_digit
 
 
 def test_the_extreme_case_one_times_one():
-    # L = x·c, c = 1.0000049: dL/dx = c. Shown to 6 digits c reads 1.0, so 1 is right by default.
+    # L = x·c, c = 1.0000049: ∂L/∂x = c. Shown to 6 digits c reads 1.0, so 1 is right by default.
     ex = Exercise.from_expression("x*c", at="x=2,c=1.0000049")
     assert ex.answer(0, 1).correct
     strict = Exercise.from_expression("x*c", at="x=2,c=1.0000049", rtol=1e-6)
@@ -137,11 +137,11 @@ def test_check_grads_and_quiz_questions_leave_labels_untouched():
 def test_the_stand_in_names_a_report_shows_are_accepted_as_keys():
     L, a, b, c = _unlabeled_graph()
     names = display_names(L)
-    assert names[L] == "L" and {names[a], names[b], names[c]} == {"k1", "k2", "k3"}
-    # by hand: n2 = a·b + c = -0.5 feeds tanh, so dL/dn2 = 1 − tanh²(−0.5); dL/da = b · that
+    assert names[L] == "out" and {names[a], names[b], names[c]} == {"k1", "k2", "k3"}
+    # by hand: n2 = a·b + c = -0.5 feeds tanh, so ∂L/∂n2 = 1 − tanh²(−0.5); ∂L/∂a = b · that
     n2 = L.parents[0]
-    report = check_grads(L, {names[n2]: TANH_SLOPE, names[a]: -1.5 * TANH_SLOPE, "L": 1.0})
-    assert report.ok and [row.label for row in report.rows] == ["L", names[n2], names[a]]  # backprop order
+    report = check_grads(L, {names[n2]: TANH_SLOPE, names[a]: -1.5 * TANH_SLOPE, "out": 1.0})
+    assert report.ok and [row.label for row in report.rows] == ["out", names[n2], names[a]]  # backprop order
 
 
 def test_a_shared_label_error_lists_the_usable_and_the_duplicated_names():
@@ -150,11 +150,11 @@ def test_a_shared_label_error_lists_the_usable_and_the_duplicated_names():
     with pytest.raises(ValueError) as info:
         check_grads(L, {"x": 3.0})
     message = str(info.value)
-    assert "label of 2 nodes" in message and "x#1, x#2" in message and "L" in message
+    assert "label of 2 nodes" in message and "x#1, x#2" in message and "out" in message
     assert "(none)" not in message
-    report = check_grads(L, {"x#1": 3.0, "x#2": 2.0})  # dL/dx1 = x2 = 3, dL/dx2 = x1 = 2
+    report = check_grads(L, {"x#1": 3.0, "x#2": 2.0})  # ∂L/∂x1 = x2 = 3, ∂L/∂x2 = x1 = 2
     assert report.ok
-    with pytest.raises(ValueError, match="use one of the names x#1, x#2, L"):
+    with pytest.raises(ValueError, match="use one of the names x#1, x#2, out"):
         check_grads(L, {"nope": 1.0})
 
 

@@ -68,7 +68,7 @@ def test_embedded_questions_are_exactly_the_practice_data(lecture):
     by_hand = {"d": f, "f": d, "e": f, "c": f, "a": f * b, "b": f * a}
     assert {q["label"]: q["expected"] for q in data["questions"]} == by_hand
     b_question = data["questions"][5]
-    assert b_question["prompt"] == "dL/db = ?"
+    assert b_question["prompt"] == "∂L/∂b = ?"
     assert {c["value"]: c["mistake"] for c in b_question["candidates"]}[2.0] == "local-only"
     assert set(data["mistake_titles"]) >= {cand["mistake"] for q in data["questions"] for cand in q["candidates"]}
 
@@ -143,7 +143,7 @@ def test_unlabeled_nodes_get_names_that_prompts_and_pictures_share(tmp_path):
     page = save_backprop_html(out, tmp_path / "q.html", quiz=True).read_text(encoding="utf-8")
     prompts = [q["prompt"] for q in _data(page)["questions"]]
     assert [node.label for node in nodes] == labels  # the names are shown, never set on the graph
-    assert out.label == "" and prompts[0] == "dL/dn2 = ?" and "dL/dx = ?" in prompts
+    assert out.label == "" and prompts[0] == "∂out/∂n2 = ?" and "∂out/∂x = ?" in prompts
     assert ">n2</text>" in page and ">n1</text>" in page
 
 
@@ -181,7 +181,7 @@ def test_graph_command_writes_the_quiz_with_quiz_flag(tmp_path, capsys):
     code = main(["graph", "(a*b + c)*f", "--at", "a=2,b=-3,c=10,f=-2", "--backprop", str(page), "--quiz"])
     assert code == 0 and "type each gradient" in capsys.readouterr().out
     data = _data(page.read_text(encoding="utf-8"))
-    assert [q["prompt"] for q in data["questions"]][-1] == "dout/db = ?" and data["questions"][-1]["expected"] == -4.0
+    assert [q["prompt"] for q in data["questions"]][-1] == "∂out/∂b = ?" and data["questions"][-1]["expected"] == -4.0
 
     assert main(["graph", "a*b", "--at", "a=2,b=3", "--quiz"]) == 2
     err = capsys.readouterr().err
@@ -199,7 +199,7 @@ def test_quiz_tolerance_matches_the_4_digits_its_pictures_show(tmp_path):
     questions = _data(page)["questions"]
     assert {(q["rtol"], q["atol"]) for q in questions} == {(1e-3, 5e-5)}
     assert '"rtol":1e-06' not in page
-    # by hand, dL/dc = 1 − tanh²(0.5): the value the picture shows (4 significant digits) is accepted
+    # by hand, ∂L/∂c = 1 − tanh²(0.5): the value the picture shows (4 significant digits) is accepted
     slope = 1 - math.tanh(0.5) ** 2
     shown = float(f"{slope:.4g}")
     (q,) = [q for q in questions if q["label"] == "c"]
@@ -224,10 +224,10 @@ def test_quiz_mode_leaves_every_label_as_it_was(tmp_path):
     page = save_backprop_html(out, tmp_path / "q.html", quiz=True).read_text(encoding="utf-8")
     assert [n.label for n in nodes] == before
     svg = _svg_text(_frames(page)[-1])
-    for name in ("L", "n1", "n2", "k1", "k2", "k3", "c"):  # the pictures use the questions' names
+    for name in ("out", "n1", "n2", "k1", "k2", "k3", "c"):  # the pictures use the questions' names
         assert name in svg.splitlines(), name
     prompts = [q["prompt"] for q in _data(page)["questions"]]
-    assert prompts == ["dL/dn2 = ?", "dL/dn1 = ?", "dL/dc = ?"]
+    assert prompts == ["∂out/∂n2 = ?", "∂out/∂n1 = ?", "∂out/∂c = ?"]
 
 
 def test_graph_command_passes_rtol_to_the_quiz(tmp_path, capsys):

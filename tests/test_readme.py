@@ -70,3 +70,22 @@ def test_the_check_transcript_is_what_the_command_prints() -> None:
     kept = [line for line in shown if line.strip() != "…"]  # the README trims some rows
     assert all(line in printed for line in kept)
     assert printed[-1] == shown[-1]
+
+
+def test_the_own_derivative_transcript_is_what_the_command_prints() -> None:
+    command, shown = _transcript("## Check your own derivative", "gradstep check")
+    args = shlex.split(command)[1:]
+    done = subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == shown
+
+
+def test_the_own_derivative_python_blocks_run() -> None:
+    section = README.read_text(encoding="utf-8").split("## Check your own derivative", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for block in blocks:
+            exec(compile(block, str(README), "exec"), {})  # the README's own code, not user input
+    assert "PASS: logistic's derivative agrees with central differences at all 41 points checked." in out.getvalue()

@@ -82,7 +82,7 @@ def test_leaves_parameters_constants_and_output_are_filled_differently():
     def fill(label: str) -> str:
         return re.search(rf'BGCOLOR="(#[0-9a-f]+)"><TR><TD><B>{label}</B>', source).group(1)
 
-    computed = re.search(r'BGCOLOR="(#[0-9a-f]+)"><TR><TD><B>v\d', source).group(1)
+    computed = re.search(r'BGCOLOR="(#[0-9a-f]+)"><TR><TD><B>n\d', source).group(1)
     colours = [fill("w"), fill("x"), fill("k1"), fill("y"), computed]
     assert len(set(colours)) == 5, colours
     for kind in ("parameter", "input (leaf)", "constant", "output", "computed"):  # the legend names them
@@ -127,16 +127,19 @@ def _unknowns(source: str) -> int:
 def test_frames_step_through_backprop_and_fill_in_grads():
     g = lecture_graph()
     frames = backprop_frames(g.L)
-    assert len(frames) == 7 and all(isinstance(f, graphviz.Digraph) for f in frames)
+    # One step per node that passes gradient on (L, d, e); the leaves f, c, a, b have nothing to pass.
+    assert len(frames) == 3 and all(isinstance(f, graphviz.Digraph) for f in frames)
     sources = [f.source for f in frames]
-    assert len(set(sources)) == 7  # every step looks different
-    # Visiting order L, d, f, e, c, a, b. A grad is known once every consumer has had its turn:
-    # after L: d, f; after d: e, c; after e: a, b. Unknown grads per frame, by hand:
-    assert [_unknowns(s) for s in sources] == [4, 2, 2, 0, 0, 0, 0]
+    assert len(set(sources)) == 3  # every step looks different
+    # A grad is known once every consumer has had its turn: after L: d, f; after d: e, c; after e: a, b.
+    # Unknown grads per frame, by hand:
+    assert [_unknowns(s) for s in sources] == [4, 2, 0]
     assert "?" not in sources[-1]  # edge amounts too: everything has been sent by the last step
-    # The caption names the step and its chain-rule formula.
-    assert "Step 4 of 7: e = a·b = -6" in sources[3] and "∂(a·b)/∂a = b = -3" in sources[3]
-    assert "-2 × (-3) = 6" in sources[3]
+    # The caption names the step and its chain-rule formula, and the leaves it made final.
+    assert "Step 3 of 3: e = a·b = -6" in sources[2] and "∂(a·b)/∂a = b = -3" in sources[2]
+    assert "-2 × (-3) = 6" in sources[2]
+    assert "Final now (leaves pass nothing on): ∂L/∂f = 4" in sources[0]
+    assert "Done: every gradient is known. ∂L/∂a = 6, ∂L/∂b = -4, ∂L/∂c = -2, ∂L/∂f = 4." in sources[2]
     # The active node is drawn with the highlight colour, in each frame exactly one node.
     assert all(s.count('BORDER="3" COLOR="#d62728"') == 1 for s in sources)
 
@@ -200,7 +203,7 @@ def _csp_hash(text: str) -> str:
 def test_stepper_page_is_self_contained(tmp_path):
     path = save_backprop_html(lecture_graph().L, tmp_path / "steps.html")
     page = path.read_text(encoding="utf-8")
-    assert page.count('class="frame"') == 7 and page.count("<svg") == 7
+    assert page.count('class="frame"') == 3 and page.count("<svg") == 3
     for element in ('id="prev"', 'id="next"', 'id="slider"', 'id="explanation"', 'id="counter"'):
         assert element in page
     csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
@@ -214,7 +217,7 @@ def test_stepper_page_is_self_contained(tmp_path):
     urls = set(re.findall(r"https?://[^\s\"'<>)]+", page))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
     assert ' style="' not in page  # inline style attributes would be blocked by the CSP
-    assert "Step 4 of 7: e = a·b = -6" in page  # the explanations are in the page
+    assert "Step 3 of 3: e = a·b = -6" in page  # the explanations are in the page
     assert [p.name for p in tmp_path.iterdir()] == ["steps.html"]  # atomic: no temp file left
 
 
@@ -299,7 +302,7 @@ def test_graph_command_prints_value_and_grads_and_writes_files(tmp_path, capsys)
     assert code == 0
     assert "value: out = 4" in out  # 2·(−3) + 10
     assert re.search(r"∂out/∂a = -3\b", out) and re.search(r"∂out/∂b = 2\b", out) and re.search(r"∂out/∂c = 1\b", out)
-    assert "<svg" in svg.read_text() and page.read_text().count('class="frame"') == 5  # a, b, c, a·b, out
+    assert "<svg" in svg.read_text() and page.read_text().count('class="frame"') == 2  # out, then n1 = a·b
 
 
 @pytest.mark.parametrize(
@@ -334,8 +337,11 @@ def test_graph_command_without_dot_says_how_to_install(monkeypatch, tmp_path, ca
 def test_stepper_of_a_neuron_sized_graph_renders_in_one_go(tmp_path):
     """Dozens of frames in one `dot` run produce megabytes of SVG: reading and writing must overlap
     (graphviz's own pipe() deadlocks on this)."""
-    ws = [Value(0.1 * i, f"w{i}") for i in range(1, 9)]
-    xs = [Value(1.0 - 0.2 * i, f"x{i}") for i in range(1, 9)]
-    loss = (dot(ws, xs, Value(0.5, "b")).tanh() - 1.0) ** 2
+    ws = [Value(0.1 * i, f"w{i}") for i in range(1, 13)]
+    xs = [Value(1.0 - 0.2 * i, f"x{i}") for i in range(1, 13)]
+    total = ws[0] * xs[0]
+    for w, x in zip(ws[1:], xs[1:]):
+        total = total + w * x
+    loss = (total.tanh() - 1.0) ** 2
     page = save_backprop_html(loss, tmp_path / "neuron.html").read_text(encoding="utf-8")
-    assert page.count('class="frame"') == 22 and len(page) > 500_000  # 17 leaves + dot, tanh, −, **2, 1
+    assert page.count('class="frame"') == 26 and len(page) > 500_000  # 12 ·, 11 +, tanh, −, **2

@@ -2,12 +2,15 @@
 
 Example:  gradstep check "-2*x**2 + 12*x - 10" --at x=12
           gradstep check "(a*b + c).tanh()" --at a=2,b=-3,c=10 --second
+          gradstep check "sigmoid(x)" --derivative "sigmoid(x)*(1 - sigmoid(x))" --at x=-3:3:7
 
 EXPR may use numbers, variable names, + - * / **, unary minus and the functions exp log sqrt tanh
-sigmoid relu leaky_relu sin cos abs (as x.exp() or exp(x)); nothing else is accepted and the text is
+sigmoid relu leaky_relu sin cos erf softplus abs (as x.exp() or exp(x)); nothing else is accepted and the text is
 never run as Python. For each variable the limit table shows the forward quotient (f(x+h) − f(x))/h
 and the central quotient (f(x+h) − f(x−h))/2h approaching autograd's derivative as h shrinks, until
-round-off takes over. Exit code: 0 when gradcheck passes, 1 when it fails, 2 for bad input.
+round-off takes over. With --derivative DEXPR, your own formula for f'(x) is checked against the
+limit of the quotients instead, at one point or a range (x=-3:3:7 is 7 points from -3 to 3).
+Exit code: 0 when the check passes, 1 when it fails, 2 for bad input.
 """
 
 from __future__ import annotations
@@ -18,19 +21,27 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from ..derivative_check import check_derivative
 from ..diagnose import nan_origin
 from ..expr import Expression, ExpressionError, parse_assignments, parse_expression, parse_number
 from ..functional import grad
 from ..limits import LimitTable, limit_table
 from ..report_text import WIDTH
 from ..testing import gradcheck_graph
+from ..under_test import as_number
 from ..value import Value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("expression", metavar="EXPR", help='the expression, e.g. "-2*x**2 + 12*x - 10"')
     parser.add_argument(
-        "--at", default="", metavar="NAME=VALUE,...", help="the point, one value per variable: x=2.0,y=-1"
+        "--at", default="", metavar="NAME=VALUE,...",
+        help="the point, one value per variable: x=2.0,y=-1; with --derivative also a range x=FROM:TO:COUNT",
+    )
+    parser.add_argument(
+        "--derivative", default=None, metavar="DEXPR",
+        help="your formula for f'(x), checked against the limit of the difference quotients, "
+        'e.g. --derivative "-4*x + 12"',
     )
     parser.add_argument(
         "--h", default=None, metavar="H,...",
@@ -42,9 +53,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--atol", default="1e-5", help="gradcheck's absolute tolerance (default 1e-5)")
     parser.add_argument("--rtol", default="1e-3", help="gradcheck's relative tolerance (default 1e-3)")
     parser.add_argument("--second", action="store_true", help="also check second derivatives (gradgradcheck)")
+    parser.add_argument(
+        "--absolute-eps", action="store_true",
+        help="step by eps itself, as PyTorch does (default: eps·max(1, |x|), scaled to the input)",
+    )
     refuse = parser.error
 
     def error(message: str) -> NoReturn:
+        if "--derivative" in message and "expected one argument" in message:
+            message += (
+                '. A formula that starts with "-" looks like an option: write it with "=", '
+                'e.g. --derivative="-4*x + 12"'
+            )
         if "EXPR" in message:
             # argparse reads "-x**2" as an unknown option, and then misses the expression.
             message += (
@@ -87,11 +107,20 @@ def _positive(text: str, what: str) -> float:
 
 def _run(args: argparse.Namespace) -> int:
     expr = parse_expression(args.expression)
-    values = parse_assignments(args.at)
     if not expr.variables:
         raise ExpressionError(
             f"{expr.text!r} has no variables, so there is nothing to differentiate; try x**2"
         )
+    at, ranges = _split_ranges(args.at)
+    if args.derivative is not None:
+        return _check_formula(expr, parse_expression(args.derivative), at, ranges)
+    if ranges:
+        name = next(iter(ranges))
+        raise ExpressionError(
+            f"a range of points ({name}={ranges[name][0]}) needs --derivative DEXPR (your formula to check "
+            f"at each point); without it give one point, e.g. --at {name}=1"
+        )
+    values = parse_assignments(at)
     hs = None if args.h is None else [_positive(h, "each --h") for h in args.h.split(",")]
     eps, atol, rtol = _positive(args.eps, "--eps"), parse_number(args.atol), parse_number(args.rtol)
     if atol < 0 or rtol < 0:
@@ -118,9 +147,10 @@ def _run(args: argparse.Namespace) -> int:
         out, built = expr.build(dict(zip(names, p)), labels=False)
         return out, [built[name] for name in names]
 
-    reports = [gradcheck_graph(make, names, point, 1, eps, atol, rtol)]
+    relative = not args.absolute_eps
+    reports = [gradcheck_graph(make, names, point, 1, eps, atol, rtol, relative_eps=relative)]
     if args.second:
-        reports.append(gradcheck_graph(make, names, point, 2, eps, atol, rtol))
+        reports.append(gradcheck_graph(make, names, point, 2, eps, atol, rtol, relative_eps=relative))
     for report in reports:
         print()
         print(report)
@@ -167,3 +197,67 @@ def _limit_table(
 def _show(x: float) -> str:
     return str(int(x)) if x.is_integer() and abs(x) < 1e15 else f"{x:.12g}"
 
+
+
+MAX_POINTS = 1000
+
+
+def _split_ranges(text: str) -> tuple[str, dict[str, tuple[str, list[float]]]]:
+    """``x=-3:3:7`` parts taken out of --at: (the rest, {name: (as typed, the points)})."""
+    plain, ranges = [], {}
+    for part in text.split(",") if text.strip() else []:
+        name, _, value = part.partition("=")
+        if ":" not in value:
+            plain.append(part)
+            continue
+        pieces = value.split(":")
+        if len(pieces) != 3:
+            raise ExpressionError(
+                f"{part.strip()!r}: a range is FROM:TO:COUNT, e.g. x=-3:3:7 for 7 points from -3 to 3"
+            )
+        low, high = parse_number(pieces[0]), parse_number(pieces[1])
+        count = parse_number(pieces[2])
+        if not count.is_integer() or not 1 <= count <= MAX_POINTS:
+            raise ExpressionError(f"the COUNT of {part.strip()!r} must be a whole number from 1 to {MAX_POINTS}")
+        n = int(count)
+        points = [low] if n == 1 else [low + (high - low) * k / (n - 1) for k in range(n)]
+        ranges[name.strip()] = (value.strip(), points)
+    return ",".join(plain), ranges
+
+
+def _check_formula(
+    expr: Expression, formula: Expression, at: str, ranges: dict[str, tuple[str, list[float]]]
+) -> int:
+    """--derivative: the learner's f'(x) against the limit of f's difference quotients."""
+    if len(expr.variables) != 1:
+        raise ExpressionError(
+            f"--derivative checks a function of one variable; {expr.text!r} has "
+            f"{len(expr.variables)} ({', '.join(expr.variables)}): hold the others fixed by writing numbers"
+        )
+    (name,) = expr.variables
+    extra = [v for v in formula.variables if v != name]
+    if extra:
+        raise ExpressionError(f"the derivative {formula.text!r} uses {', '.join(extra)}, but f's variable is {name}")
+    values = parse_assignments(at)
+    unknown = [v for v in [*values, *ranges] if v != name]
+    if unknown:
+        raise ExpressionError(f"{unknown[0]} is not in the expression (its variable: {name})")
+    if name in ranges:
+        points = ranges[name][1]
+    elif name in values:
+        points = [values[name]]
+    else:
+        raise ExpressionError(f"no point given; add --at {name}=1 or a range --at {name}=-3:3:7")
+
+    def f(t: Any) -> Value:
+        return expr.build({name: as_number(t, name)}, labels=False)[0]
+
+    def df(t: float) -> float:
+        return formula.build({name: t} if formula.variables else {}, labels=False)[0].data
+
+    f.__name__ = "f"
+    _print_wrapped(f"f({name}) = {expr.text}    your f'({name}) = {formula.text}")
+    print()
+    report = check_derivative(f, df, points, variable=name)
+    print(report)
+    return 0 if report.ok else 1

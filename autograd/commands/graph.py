@@ -9,7 +9,7 @@ writes the picture (-o: .svg .png .pdf, or .dot for the Graphviz text) and the b
 (--backprop: one self-contained HTML page, one frame per step; open it in a browser; with --quiz the
 page asks for each gradient, and marks it, before showing it). EXPR is read
 by the same safe parser as `gradstep check`: numbers, variable names, + - * / **, unary minus and
-exp log sqrt tanh sigmoid relu leaky_relu sin cos abs; the text is never run as Python.
+exp log sqrt tanh sigmoid relu leaky_relu sin cos erf softplus abs; the text is never run as Python.
 Exit code: 0 on success, 2 for bad input, 1 when a file cannot be written or Graphviz is missing.
 """
 
@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 from ..expr import ExpressionError, parse_assignments, parse_expression
-from ..trace import format_number, trace_backward
+from ..trace import compute_trace
+from ..view import GraphView, format_number
 
 _HTML = (".html", ".htm")
 _PICTURES = (".svg", ".png", ".pdf", ".jpg", ".dot", ".gv")
@@ -93,12 +94,10 @@ def _run(args: argparse.Namespace) -> int:
     expr = parse_expression(args.expression)
     values = parse_assignments(args.at)
     _check_outputs(args)
-    root, leaves = expr.build(values)
-    if not root.is_leaf:
-        root.label = "out"  # the builder numbers every computed node; the output reads better as "out"
-    trace = trace_backward(root)  # fills .grad, so the picture shows the gradients
+    root, leaves = expr.build(values)  # the parser names the output "out", as every command does
+    view = GraphView(root)  # the one backward pass: every line and picture below reads it
 
-    name = root.label or "out"
+    name = view.root_name
     at = ", ".join(f"{v} = {format_number(values[v])}" for v in expr.variables)
     print((expr.text if expr.text == name else f"{name} = {expr.text}") + (f"   at {at}" if at else ""))
     print(f"value: {name} = {format_number(root.data)}")
@@ -106,10 +105,13 @@ def _run(args: argparse.Namespace) -> int:
         print("gradients (by backprop):")
         width = max(len(v) for v in leaves)
         for v, leaf in leaves.items():
-            print(f"  ∂{name}/∂{v.ljust(width)} = {format_number(leaf.grad)}")
+            shared = view.is_shared(leaf)  # used more than once: the terms its uses sent, in arrival order
+            terms = f"{view.terms_text(leaf)} = " if shared else ""
+            note = f"   (one term per use of {v}, added up)" if shared else ""
+            print(f"  ∂{name}/∂{v.ljust(width)} = {terms}{format_number(view.grads[leaf])}{note}")
     if args.steps:
         print()
-        print(trace)
+        print(compute_trace(view))
 
     if args.output is None and args.backprop is None:
         print("(draw it with -o graph.svg or -o graph.png; step through backprop with --backprop steps.html)")
@@ -117,13 +119,14 @@ def _run(args: argparse.Namespace) -> int:
     from ..viz import draw_graph, save_backprop_html, save_graph  # graphviz only when a picture is asked for
 
     if args.output is not None:
-        path = save_graph(draw_graph(root, rankdir=args.rankdir), args.output)
+        path = save_graph(draw_graph(view, rankdir=args.rankdir), args.output)
         print(f"wrote {path}")
     if args.backprop is not None:
         heading = "Backprop quiz" if args.quiz else "Backprop, step by step"
         tolerance = {"rtol": args.rtol, "atol": args.atol} if args.quiz else {}
-        path = save_backprop_html(root, args.backprop, quiz=args.quiz, rankdir=args.rankdir,
+        path = save_backprop_html(view, args.backprop, quiz=args.quiz, rankdir=args.rankdir,
                                   title=f"{heading}: {name} = {expr.text}", **tolerance)
+        steps = len(view.backprop) if args.quiz else max(len(view.interior), 1)
         what = "type each gradient, Enter checks it" if args.quiz else "use ← → to step"
-        print(f"wrote {path} ({len(trace)} steps; open it in a browser, {what})")
+        print(f"wrote {path} ({steps} steps; open it in a browser, {what})")
     return 0

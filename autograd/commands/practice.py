@@ -155,7 +155,7 @@ def _intro(exercise: Exercise, out: TextIO) -> None:
     out.write(textwrap.indent(exercise.forward_table(), "  ") + "\n\n")
     out_name = exercise.facts.names[exercise.root]
     lines = [
-        f"Backprop starts at {out_name} with d{out_name}/d{out_name} = 1. Give each gradient in the order "
+        f"Backprop starts at {out_name} with ∂{out_name}/∂{out_name} = 1. Give each gradient in the order "
         f"backprop visits the nodes. {exercise.precision_text()}",
         "Type a number (fractions like -3/2 are fine), h for a hint, q to quit.",
     ]

@@ -20,10 +20,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from ..backward import propagate
-from ..trace import forward_order as _forward_order
-from ..trace import stand_in_names
 from ..value import Value
+from ..view import GraphView, policy_names, view_of
+from ..view import forward_order as _forward_order
 
 __all__ = [
     "MISTAKES",
@@ -68,8 +67,8 @@ class Use:
     consumer: Value
     index: int
     local: float  # ∂consumer/∂node along this edge
-    upstream: float  # dL/dconsumer
-    contribution: float  # local × upstream: what this edge adds to dL/dnode
+    upstream: float  # ∂L/∂consumer
+    contribution: float  # local × upstream: what this edge adds to ∂L/∂node
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,14 +89,15 @@ class GraphFacts:
     grads: dict[Value, float]
     uses: dict[Value, list[Use]]
     names: dict[Value, str]
+    view: GraphView
 
     @property
     def out(self) -> str:
         return self.names[self.root]
 
     def d(self, node: Value) -> str:
-        """``dL/dnode`` written with this graph's names."""
-        return f"d{self.out}/d{self.names[node]}"
+        """``∂L/∂node`` written with this graph's names (the view's one notation)."""
+        return self.view.grad_name(node)
 
     def formula(self, node: Value) -> str:
         """``e = a·b`` (or just the name for a leaf)."""
@@ -116,25 +116,25 @@ class GraphFacts:
         return f"{text} = {fmt(use.local)}"
 
     def partial(self, use: Use, node: Value) -> str:
-        """``∂e/∂b``."""
-        return f"∂{self.names[use.consumer]}/∂{self.names[node]}"
+        """``∂(a·b)/∂b``: the local derivative, written as the trace and the stepper write it."""
+        return self.view.local_name(use.consumer, use.index)
 
     def recipe(self, node: Value) -> str:
         """The chain rule for the node with symbols and this graph's numbers.
 
-        e.g. ``dL/db = dL/de · ∂e/∂b = -2.0 × 2.0 = -4.0``.
+        e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = -2.0 × 2.0 = -4.0``.
         """
         uses = self.uses.get(node, [])
         if not uses:
             return f"{self.d(node)} = 1 (backprop starts at the output with gradient 1)"
-        symbols = " + ".join(f"d{self.out}/d{self.names[u.consumer]} · {self.partial(u, node)}" for u in uses)
+        symbols = " + ".join(f"{self.d(u.consumer)} · {self.partial(u, node)}" for u in uses)
         numbers = " + ".join(
             f"{fmt(u.upstream, paren=i > 0)} × {fmt(u.local, paren=True)}" for i, u in enumerate(uses)
         )
         return f"{self.d(node)} = {symbols} = {numbers} = {fmt(self.grads[node])}"
 
     def locals_note(self, node: Value) -> str:
-        """``∂e/∂b = a = 2.0`` for each use (each distinct one once), or "" for the root."""
+        """``∂(a·b)/∂b = a = 2.0`` for each use (each distinct one once), or "" for the root."""
         seen: list[str] = []
         for use in self.uses.get(node, []):
             text = f"{self.partial(use, node)} = {self.local_text(use, node)}"
@@ -145,12 +145,12 @@ class GraphFacts:
     def hint(self, node: Value) -> str:
         """The chain rule for the node in symbols only.
 
-        e.g. ``dL/db = dL/de · ∂e/∂b = dL/de · a   (where e = a·b)``.
+        e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = ∂L/∂e · a   (where e = a·b)``.
         """
         uses = self.uses.get(node, [])
         if not uses:
             return f"{self.d(node)} = 1: backprop starts at the output with gradient 1"
-        terms = " + ".join(f"d{self.out}/d{self.names[u.consumer]} · {self.partial(u, node)}" for u in uses)
+        terms = " + ".join(f"{self.d(u.consumer)} · {self.partial(u, node)}" for u in uses)
         filled = " + ".join(f"{self._upstream_symbol(u)} · {_wrap(self._deriv_symbols(u))}" for u in uses)
         consumers: list[str] = []
         for use in uses:
@@ -160,7 +160,7 @@ class GraphFacts:
         return f"{self.d(node)} = {terms} = {filled}   (where {'; '.join(consumers)})"
 
     def _upstream_symbol(self, use: Use) -> str:
-        return "1" if use.consumer is self.root else f"d{self.out}/d{self.names[use.consumer]}"
+        return "1" if use.consumer is self.root else self.d(use.consumer)
 
     def _deriv_symbols(self, use: Use) -> str:
         op = use.consumer.rule
@@ -171,22 +171,15 @@ class GraphFacts:
         return [self.names[p] for p in node.parents]
 
 
-def analyse(root: Value) -> GraphFacts:
-    """Run the engine's backward pass once (``.grad`` untouched) and collect the facts per node."""
-    if not isinstance(root, Value):
+def analyse(root: Value | GraphView) -> GraphFacts:
+    """The facts per node, read from the graph's one view (made here unless ``root`` is a view):
+    one backward pass, ``.grad`` untouched."""
+    if not isinstance(root, (Value, GraphView)):
         raise TypeError(f"expected the output Value of a graph, got {type(root).__name__}")
-    order: list[Value] = []
-    uses: dict[Value, list[Use]] = {}
-
-    def on_step(node: Value, upstream: float, parents: tuple, locals_: tuple, contributions: list) -> None:
-        order.append(node)
-        for index, (parent, local, contribution) in enumerate(zip(parents, locals_, contributions)):
-            uses.setdefault(parent, []).append(
-                Use(node, index, float(local), float(upstream), float(contribution))
-            )
-
-    grads = {node: float(g) for node, g in propagate(root, on_step=on_step).items()}
-    return GraphFacts(root, order, grads, uses, display_names(root))
+    view = view_of(root)
+    uses = {node: [Use(c.consumer, c.index, c.local, c.upstream, c.amount) for c in terms]
+            for node, terms in view.terms.items()}
+    return GraphFacts(view.root, list(view.backprop), view.grads, uses, view.names, view)
 
 
 def forward_order(root: Value) -> list[Value]:
@@ -196,12 +189,10 @@ def forward_order(root: Value) -> list[Value]:
 
 
 def display_names(root: Value) -> dict[Value, str]:
-    """A distinct name for every node, without changing the graph: its label; ``L`` for an unlabeled
-    output (if free); ``n1, n2, …`` (forward order) for an unlabeled op node; ``x1, x2, …`` for an
-    unlabeled leaf (a constant such as the 2 in ``2*x``; its value is shown beside it); a label that
-    several nodes share gets ``#1, #2, …`` appended (see :func:`autograd.trace.stand_in_names`).
-    """
-    return stand_in_names(forward_order(root), root, output="L", computed="n", leaf="k", parameter="p")
+    """A distinct name for every node, without changing the graph: the names of the graph's view
+    (:class:`autograd.view.GraphView`: its label; ``out`` for an unlabeled output; ``n1, n2, …`` in
+    forward order for an unlabeled op node; ``k1, …`` for a constant; ``x#1, x#2`` for a shared label)."""
+    return policy_names(forward_order(root), root)
 
 
 def is_close(a: float, b: float, rtol: float, atol: float) -> bool:
@@ -249,7 +240,7 @@ def _accumulation(facts: GraphFacts, node: Value) -> list[Candidate]:
         subsets = [s for k in range(1, m) for s in combinations(range(m), k)]
     else:
         subsets = [(i,) for i in range(m)] + [tuple(j for j in range(m) if j != i) for i in range(m)]
-    name, out = facts.names[node], facts.out
+    name = facts.names[node]
     found = []
     for subset in subsets:
         value = math.fsum(uses[i].contribution for i in subset)
@@ -257,12 +248,12 @@ def _accumulation(facts: GraphFacts, node: Value) -> list[Candidate]:
             use = uses[subset[0]]
             part = (
                 f"only the contribution of one use of {name}, through {facts.formula(use.consumer)}: "
-                f"d{out}/d{facts.names[use.consumer]} · {facts.partial(use, node)} = "
+                f"{facts.d(use.consumer)} · {facts.partial(use, node)} = "
                 f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
             )
         else:
             shares = " + ".join(fmt(uses[i].contribution, paren=True) for i in subset)
-            part = f"the sum of only {len(subset)} of the {m} contributions to d{out}/d{name} ({shares})"
+            part = f"the sum of only {len(subset)} of the {m} contributions to {facts.d(node)} ({shares})"
 
         def explain(answer: float, part: str = part) -> str:
             return (
@@ -284,7 +275,7 @@ def _others(facts: GraphFacts, node: Value) -> str:
 
 def _chain_step(facts: GraphFacts, use: Use, node: Value) -> tuple[str, str, str]:
     """The three pieces of one chain-rule step through ``use``: upstream name, local derivative, product."""
-    up = f"d{facts.out}/d{facts.names[use.consumer]}"
+    up = facts.d(use.consumer)
     local = f"{facts.partial(use, node)} = {facts.local_text(use, node)}"
     product = f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
     return up, local, product

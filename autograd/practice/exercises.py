@@ -2,12 +2,12 @@
 
 Which nodes are asked about: every node the output depends on, in backprop order, except
 
-* the output itself — its gradient is always dL/dL = 1, the seed backprop starts from (the
+* the output itself — its gradient is always ∂L/∂L = 1, the seed backprop starts from (the
   exercise says so up front instead of asking);
 * constants, i.e. unlabeled leaves such as the 2 in ``2*x``: nobody differentiates by a number.
 
 Every asked node needs a name. An :class:`Exercise` gives unlabeled op nodes the labels ``n1, n2, …``
-(in forward order, as the expression parser does) and an unlabeled output the label ``L``, by
+(in forward order, as the expression parser does) and an unlabeled output the label ``out``, by
 setting ``.label`` on those nodes only, so that questions, pictures and the learner use the same
 names. Labels that are already set are never changed. (Only an Exercise does this: ``check_grads``,
 ``quiz_questions`` and ``save_backprop_html(quiz=True)`` use the same names without setting them.)
@@ -51,7 +51,7 @@ ROUNDED_RTOL, ROUNDED_ATOL = 1e-3, 1e-3
 
 @dataclass(frozen=True)
 class Question:
-    """One question: the node's name and the prompt, e.g. ``dL/db = ?``."""
+    """One question: the node's name and the prompt, e.g. ``∂L/∂b = ?``."""
 
     index: int
     label: str
@@ -89,7 +89,7 @@ class Exercise:
     """Backprop by hand on one graph: ``questions``, ``answer(i, value)``, ``hint(i)``, ``score``.
 
     The questions are the nodes in the order backprop visits them, without the output (its gradient
-    is the seed dL/dL = 1) and without constants; unlabeled op nodes are labelled ``n1, n2, …`` (see
+    is the seed ∂L/∂L = 1) and without constants; unlabeled op nodes are labelled ``n1, n2, …`` (see
     the module docstring). ``score`` counts each question's first answer.
 
     ``rtol``/``atol`` (``math.isclose``) default to the rule of :mod:`autograd.practice.tolerance`:
@@ -99,7 +99,7 @@ class Exercise:
     >>> from autograd.examples import lecture_graph
     >>> ex = Exercise(lecture_graph().L)
     >>> [q.prompt for q in ex.questions][:2]
-    ['dL/dd = ?', 'dL/df = ?']
+    ['∂L/∂d = ?', '∂L/∂f = ?']
     >>> ex.answer(0, -2.0).correct
     True
     """
@@ -127,7 +127,7 @@ class Exercise:
         if not nodes:
             raise ValueError(
                 "nothing to practise: no node of this graph can be asked about (the output itself is "
-                "always dL/dL = 1, and unlabeled leaves count as constants); build the output from "
+                "always ∂L/∂L = 1, and unlabeled leaves count as constants); build the output from "
                 "labelled inputs, e.g. Value(2.0, 'a') * Value(-3.0, 'b')"
             )
         self.questions: tuple[Question, ...] = tuple(
@@ -149,9 +149,7 @@ class Exercise:
         """
         parsed = parse_expression(expr)
         values = parse_assignments(at) if isinstance(at, str) else dict(at or {})
-        root, _ = parsed.build(values)
-        if not root.is_leaf and "L" not in parsed.variables:
-            root.label = "L"  # instead of the parser's "nK": the course writes gradients as dL/dx
+        root, _ = parsed.build(values)  # its output is "out", as in every command that takes an expression
         options.setdefault("text", parsed.text)
         return cls(root, **options)
 
@@ -187,7 +185,7 @@ class Exercise:
 
     def hint(self, i: int) -> str:
         """The chain rule for question ``i`` in symbols (no numbers), e.g.
-        ``dL/db = dL/de · ∂e/∂b = dL/de · a   (where e = a·b)``."""
+        ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = ∂L/∂e · a   (where e = a·b)``."""
         return self.facts.hint(self._question(i).node)
 
     def expected(self, i: int) -> float:
@@ -260,7 +258,8 @@ def graph_numbers(facts: GraphFacts) -> list[float]:
 
 
 def label_graph(root: Value) -> None:
-    """Name the unlabeled op nodes ``n1, n2, …`` and an unlabeled output ``L`` (labels set stay)."""
+    """Name the unlabeled op nodes ``n1, n2, …`` and an unlabeled output ``out``, as the graph's view
+    names them (labels set stay)."""
     for node, name in display_names(root).items():
         if not node.label and not node.is_leaf:
             node.label = name

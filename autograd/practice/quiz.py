@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..value import Value
+from ..view import GraphView
 from .diagnose import GraphFacts, analyse, candidates, right_text, shown_digits, wrong_text
 from .exercises import Exercise, askable, graph_numbers, prompt
 from .tolerance import NEAR_MISS_RELATIVE, Tolerance, precision_text, resolve_tolerance, significant_digits
@@ -60,20 +61,21 @@ class QuizQuestion:
 
 
 def quiz_questions(
-    root: Value | Exercise, *, rtol: float | None = None, atol: float | None = None
+    root: Value | Exercise | GraphView, *, rtol: float | None = None, atol: float | None = None
 ) -> list[QuizQuestion]:
     """One :class:`QuizQuestion` per node that :class:`Exercise` asks about, in backprop order.
 
     ``root`` is the output of a graph or an :class:`Exercise` (its tolerances are used unless given).
-    Unlabeled nodes are named as in a report (``n1, n2, …``, ``L``, ``x1, …``) without setting any
-    ``.label``. ``rtol``/``atol`` default to the rule of :mod:`autograd.practice.tolerance`. A graph
+    ``root`` may also be the graph's :class:`~autograd.view.GraphView`. Nodes are named as the view
+    names them (``n1, n2, …``, ``out``, ``k1, …``) without setting any ``.label``. ``rtol``/``atol``
+    default to the rule of :mod:`autograd.practice.tolerance`. A graph
     with nothing to ask (a leaf, or only constants) gives ``[]``.
     """
     if isinstance(root, Exercise):
         rtol = root.rtol if rtol is None else rtol
         atol = root.atol if atol is None else atol
         root = root.root
-    if not isinstance(root, Value):
+    if not isinstance(root, (Value, GraphView)):
         raise TypeError(f"quiz_questions takes the output Value of a graph, got {type(root).__name__}")
     facts = analyse(root)
     rtol, atol = resolve_tolerance(rtol, atol, graph_numbers(facts))

@@ -1,7 +1,8 @@
 """Drawing a computation graph: value nodes (label | data | grad) with small op nodes between them.
 
-The graph is first read into a :class:`Snapshot` — plain numbers and names, in a deterministic order
-— and then written out as DOT. Separating the two is what lets the backprop frames and the training
+The graph is first read into a :class:`Snapshot` — plain numbers and names from the graph's one view
+(:class:`autograd.view.GraphView`), in its forward order — and then written out as DOT. Separating
+the two is what lets the backprop frames and the training
 recorder reuse one drawing routine with different grads and highlights, and what makes the DOT text
 depend only on the graph (node ids are positions in the traversal, never ``id()``).
 """
@@ -12,10 +13,9 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..backward import backprop_order
 from ..ops import DOT, LEAKY_RELU, POWC, SUM
-from ..trace import format_number, node_names
 from ..value import Value
+from ..view import GraphView, format_number, too_big
 from ._render import Graph
 
 __all__ = ["draw_graph", "Snapshot", "NodeView", "snapshot", "build_digraph", "DEFAULT_MAX_NODES", "KINDS"]
@@ -62,78 +62,43 @@ class Snapshot:
     nodes: tuple[NodeView, ...]
     index: dict[Value, int]
     root: Value | None
+    view: GraphView | None = None  # the view it was read from (None for a recorded copy)
 
 
-def _too_big(count: int, max_nodes: int, what: str = "draw") -> ValueError:
-    return ValueError(
-        f"the graph has {count} nodes, more than max_nodes={max_nodes}: a picture that big is unreadable "
-        f"and slow for Graphviz. {what.capitalize()} a smaller piece instead (e.g. one neuron's output, "
-        f"or the loss of a single example), or pass max_nodes={count} to {what} it anyway."
-    )
+def snapshot(
+    root: Value | GraphView, max_nodes: int = DEFAULT_MAX_NODES, what: str = "draw", grads: str = "auto"
+) -> Snapshot:
+    """Read the graph's names and numbers into a :class:`Snapshot`. Raises ValueError above ``max_nodes``.
 
-
-def count_nodes(root: Value) -> int:
-    """How many value nodes (leaves included) are reachable from ``root``."""
-    return len(backprop_order(root, include_leaves=True))
-
-
-def snapshot(root: Value, max_nodes: int = DEFAULT_MAX_NODES, what: str = "draw") -> Snapshot:
-    """Read the graph under ``root`` (data and current ``.grad``). Raises ValueError above ``max_nodes``."""
-    if not isinstance(root, Value):
+    ``root`` is the output, or its :class:`~autograd.view.GraphView`. ``grads`` says which gradient
+    each node shows: ``"current"`` its ``.grad`` as it is now, ``"view"`` ∂root/∂node from the view
+    (no ``.grad`` needed), ``"auto"`` the view's for a view and ``.grad`` for a Value.
+    """
+    if not isinstance(root, (Value, GraphView)):
         raise TypeError(f"expected a Value (the output of a computation), got {type(root).__name__}")
-    order = backprop_order(root, include_leaves=True)
-    if len(order) > max_nodes:
-        raise _too_big(len(order), max_nodes, what)
-    names = node_names(order)
-    forward = _forward_order(root)
-    index = {node: i for i, node in enumerate(forward)}
+    if isinstance(root, GraphView):
+        view = root
+        if len(view.forward) > max_nodes:
+            raise too_big(len(view.forward), max_nodes, what)
+    else:
+        view = GraphView(root, max_nodes=max_nodes, what=what)
+    if grads not in ("auto", "current", "view"):
+        raise ValueError(f"grads must be 'auto', 'current' or 'view', got {grads!r}")
+    from_view = grads == "view" or (grads == "auto" and isinstance(root, GraphView))
+    index = view.index
     views = []
-    for i, node in enumerate(forward):
-        parents = node.parents
+    for i, node in enumerate(view.forward):
         views.append(NodeView(
             id=f"n{i}",
-            name=names[node],
-            kind=_kind(node, root),
+            name=view.names[node],
+            kind=view.kind(node),
             data=node.data,
-            grad=node.grad,
+            grad=view.grads[node] if from_view else node.grad,
             op_label=_op_label(node),
-            parents=tuple(index[p] for p in parents),
+            parents=tuple(index[p] for p in node.parents),
             roles=_roles(node),
         ))
-    return Snapshot(tuple(views), index, root)
-
-
-def _forward_order(root: Value) -> list[Value]:
-    """Inputs before the nodes computed from them, parents in argument order (a depth-first post-order).
-
-    This is the order a person writes the computation in, so Graphviz stacks ``a`` above ``b``.
-    Iterative: the depth of the graph does not matter.
-    """
-    order: list[Value] = []
-    seen = {root}
-    stack: list[tuple[Value, int]] = [(root, 0)]
-    while stack:
-        node, i = stack.pop()
-        parents = node.parents
-        if i < len(parents):
-            stack.append((node, i + 1))
-            parent = parents[i]
-            if parent not in seen:
-                seen.add(parent)
-                stack.append((parent, 0))
-        else:
-            order.append(node)
-    return order
-
-
-def _kind(node: Value, root: Value) -> str:
-    if node is root:
-        return "output"
-    if node.is_parameter:
-        return "parameter"
-    if node.is_leaf:
-        return "input" if node.label else "constant"
-    return "computed"
+    return Snapshot(tuple(views), index, view.root, view)
 
 
 def _op_label(node: Value) -> str:
@@ -284,7 +249,7 @@ def legend_label(snap: Snapshot) -> str:
 
 
 def draw_graph(
-    root: Value,
+    root: Value | GraphView,
     rankdir: str = "LR",
     show_grad: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
@@ -292,8 +257,10 @@ def draw_graph(
 ) -> Graph:
     """The computation graph under ``root`` as a :class:`graphviz.Digraph`.
 
-    Each value node is a row ``label | data | grad`` (its current ``.grad``; ``show_grad=False`` leaves it
-    out); a small op node sits between a node and its inputs. Inputs, parameters, constants and the
+    Each value node is a row ``name | data | grad`` (its current ``.grad``, or for a
+    :class:`~autograd.view.GraphView` the view's ∂root/∂node; ``show_grad=False`` leaves it out). Names
+    follow the view's naming policy (a label wins; ``nn``'s nodes are named by place, ``L1.n2.w1``);
+    a small op node sits between a node and its inputs. Inputs, parameters, constants and the
     output have their own colours (``legend`` explains them). The DOT text depends only on the graph,
     so drawing the same graph twice gives identical ``.source``.
 

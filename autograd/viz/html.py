@@ -20,19 +20,24 @@ import base64
 import hashlib
 import html
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..value import Value
+from ..view import GraphView
 from ._render import atomic_write, inline_svg, to_svgs
 from .frames import DEFAULT_FRAME_NODES, frames_and_trace
 from .graph import KINDS
 
-__all__ = ["save_backprop_html", "stepper_page", "page_html", "content_security_policy"]
+__all__ = [
+    "save_backprop_html", "show_backprop", "BackpropPage", "stepper_html", "stepper_page", "page_html",
+    "content_security_policy",
+]
 
 
 def save_backprop_html(
-    root: Value,
+    root: Value | GraphView,
     path: str | os.PathLike[str],
     quiz: bool = False,
     title: str | None = None,
@@ -43,17 +48,21 @@ def save_backprop_html(
 ) -> Path:
     """Write one self-contained HTML page that steps through backprop from ``root``, one frame per step.
 
-    Prev/Next buttons, a slider and the ←/→ keys move between steps; the step's chain-rule explanation
-    is shown under the picture. No network access (a Content-Security-Policy forbids it). The write is
+    A step is a node that passes gradient on (leaves have nothing to pass on: each step says which
+    leaf gradients it completed). Where a node is used more than once, its box shows the running sum
+    (``1 + 3 + ?``) until the last term arrives, and that step writes the sum term by term.
+    ``root`` may be a :class:`~autograd.view.GraphView` already made. Prev/Next buttons, a slider and
+    the ←/→ keys move between steps; the step's chain-rule explanation is shown under the picture.
+    No network access (a Content-Security-Policy forbids it). The write is
     atomic. Needs Graphviz's ``dot`` program. No ``.grad`` and no ``.label`` is changed. Returns the path.
 
     With ``quiz=True`` the page asks, at each step, for that node's gradient before showing it: type it,
     press Check (or Enter) and it is marked right, or wrong with the classic mistake it matches (see
     :mod:`autograd.viz.quiz_page`). An answer is right within ``rtol``/``atol`` (``math.isclose``);
     by default exactly for a graph whose values and gradients are all small multiples of 0.5, else to 4
-    significant digits (rtol=1e-3, atol=5e-5), as the pictures show them. Unlabeled nodes are shown
-    as ``n1, n2, …`` (an unlabeled output ``L``, unlabeled leaves ``x1, …``) in the pictures and the
-    questions alike; no ``.label`` is changed.
+    significant digits (rtol=1e-3, atol=5e-5), as the pictures show them. Names follow the view's
+    policy (:mod:`autograd.view`: a label wins, an unlabeled output is ``out``, other unlabeled nodes
+    ``n1, n2, …``, constants ``k1, …``) in the pictures and the questions alike; no ``.label`` is changed.
     """
     if quiz:
         from .quiz_page import quiz_page  # imports autograd.practice only when a quiz is asked for
@@ -63,18 +72,93 @@ def save_backprop_html(
     if rtol is not None or atol is not None:
         raise ValueError("rtol and atol set how exact a quiz answer must be: pass quiz=True with them, "
                          "or leave them out for the plain stepper")
-    frames, trace = frames_and_trace(root, rankdir=rankdir, max_nodes=max_nodes, caption=False)
-    first = trace[0]
+    return atomic_write(path, stepper_html(root, title=title, rankdir=rankdir, max_nodes=max_nodes))
+
+
+def stepper_html(
+    root: Value | GraphView,
+    title: str | None = None,
+    rankdir: str = "LR",
+    max_nodes: int = DEFAULT_FRAME_NODES,
+    compact: bool = False,
+) -> str:
+    """The plain stepper's page as HTML text (what :func:`save_backprop_html` writes); ``compact``
+    uses smaller type, for a notebook column."""
+    frames, steps, texts = frames_and_trace(root, rankdir=rankdir, max_nodes=max_nodes, caption=False)
+    first = steps[0]
     heading = title or f"Backprop, step by step: {first.label} = {first.formula or first.label}"
     subtitle = (
         f"Each step visits one node, after every node that uses it. Its gradient ∂{first.root_label}/∂node "
         "is then complete, and the chain rule passes local derivative × gradient back to its inputs (red). "
+        "A node used more than once adds up what each use sends (“1 + 3 + ?” until the last term arrives). "
         "Gradients not known yet show “?”."
     )
     svgs = to_svgs(frames)
     kinds = kinds_present(frames[0].source)
-    page = stepper_page(heading, subtitle, svgs, [s.lines() for s in trace], kinds, step_word="Step")
-    return atomic_write(path, page)
+    return stepper_page(heading, subtitle, svgs, texts, kinds, step_word="Step", compact=compact)
+
+
+class BackpropPage:
+    """A stepper or quiz page that shows itself inline in Jupyter (``_repr_html_``), at the size of a
+    notebook column: the self-contained page embedded as an ``<iframe srcdoc=…>``, so it also works in
+    an HTML export without any file. ``html`` is the page's text; :meth:`save` writes it (atomically).
+    """
+
+    #: The width of a notebook's output column the height is worked out for (pixels).
+    COLUMN = 860
+
+    def __init__(self, html: str, title: str = "", height: int | None = None) -> None:
+        self.html = html
+        self.title = title
+        self.height = height if height is not None else self._fitting_height()
+
+    def _fitting_height(self) -> int:
+        """Tall enough for the tallest frame scaled to the column, its text and the controls."""
+        ratios = [float(h) / float(w) for w, h in re.findall(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', self.html)
+                  if float(w) > 0]
+        picture = max(ratios, default=0.5) * (self.COLUMN - 30)
+        lines = max((block.count("<p") for block in re.findall(r'<div data-step="\d+">(.*?)</div>', self.html)),
+                    default=3)
+        quiz = 150 if 'id="quiz-row"' in self.html else 0
+        return int(min(max(150 + picture + 24 * lines + 50 + quiz, 380), 1100))
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` (open it in a browser for the full-size view). Returns the path."""
+        return atomic_write(path, self.html)
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title)}" '
+                f'width="100%" height="{self.height}" style="border:1px solid #ccc; max-width:{self.COLUMN + 240}px">'
+                "</iframe>")
+
+    def __repr__(self) -> str:
+        return f"<BackpropPage {self.title!r}: {len(self.html) // 1024} KB, shown {self.height} px tall>"
+
+
+def show_backprop(
+    root: Value | GraphView,
+    quiz: bool = False,
+    title: str | None = None,
+    rankdir: str = "LR",
+    max_nodes: int = DEFAULT_FRAME_NODES,
+    height: int | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+) -> BackpropPage:
+    """The stepper (or with ``quiz=True`` the quiz) of ``root`` as a :class:`BackpropPage`: the last
+    expression of a notebook cell, it shows inline at notebook-column size (no file, no hand-built
+    iframe). Options as for :func:`save_backprop_html`; ``height`` (pixels) overrides the fitted one."""
+    if quiz:
+        from .quiz_page import quiz_page
+
+        text = quiz_page(root, title=title, rankdir=rankdir, max_nodes=max_nodes, rtol=rtol, atol=atol,
+                         compact=True)
+    else:
+        if rtol is not None or atol is not None:
+            raise ValueError("rtol and atol set how exact a quiz answer must be: pass quiz=True with them")
+        text = stepper_html(root, title=title, rankdir=rankdir, max_nodes=max_nodes, compact=True)
+    heading = re.search(r"<title>(.*?)</title>", text, re.S)
+    return BackpropPage(text, html.unescape(heading.group(1)) if heading else "", height)
 
 
 def kinds_present(source: str) -> list[str]:
@@ -105,6 +189,14 @@ button:focus-visible, input:focus-visible { outline: 3px solid #1f6feb; outline-
 .legend span { border: 1px solid #888; padding: 1px 8px; border-radius: 4px; }
 .legend .hot { border: 3px solid #d62728; }
 .legend .fresh { background: #fff3b0; }
+body.compact { padding: 6px 10px; font-size: 15px; }
+.compact h1 { font-size: 19px; }
+.compact .sub { font-size: 14px; margin-bottom: 6px; }
+.compact nav { margin: 4px 0 6px; gap: 10px; }
+.compact button { padding: 3px 14px; }
+.compact #explanation { font-size: 16px; margin-top: 6px; }
+.compact .legend { font-size: 13px; }
+.compact #stage svg { min-width: 0 !important; }
 """ + "".join(f'.legend [data-kind="{kind}"] {{ background: {fill}; }}\n' for kind, (fill, _) in KINDS.items())
 
 _SCRIPT = """
@@ -182,6 +274,7 @@ def stepper_page(
     kinds: Sequence[str] = (),
     step_word: str = "Step",
     active_legend: bool = True,
+    compact: bool = False,
 ) -> str:
     """The page: one inline SVG and one explanation (a list of lines, the first shown bold) per frame."""
     if len(svgs) != len(texts) or not svgs:
@@ -191,7 +284,7 @@ def stepper_page(
     frames = [inline_svg(svg, f"f{k + 1}-") for k, svg in enumerate(svgs)]
     explanations = ["".join(f"<p>{e(line)}</p>" for line in lines) for lines in texts]
     return page_html(title, subtitle, frames, explanations, kinds, step_word=step_word,
-                     active_legend=active_legend)
+                     active_legend=active_legend, compact=compact)
 
 
 def page_html(
@@ -207,13 +300,15 @@ def page_html(
     extra_style: str = "",
     extra_script: str = "",
     data: str = "",
+    compact: bool = False,
 ) -> str:
     """The stepper's skeleton, from ready-made HTML: one ``frames[k]`` and ``explanations[k]`` per step.
 
     ``answer`` fills the ``#answer`` slot (shown only when given), ``extra_style`` and ``extra_script``
     are a mode's own inline style and script (run after the stepper's, so ``window.gradstep`` exists),
     and ``data`` is a JSON text embedded as ``<script type="application/json" id="page-data">`` (a data
-    block, which the browser never runs). Every inline script and style gets its hash in the CSP.
+    block, which the browser never runs). ``compact`` sets smaller type and margins (a notebook column).
+    Every inline script and style gets its hash in the CSP.
     """
     if len(frames) != len(explanations) or not frames:
         raise ValueError(f"a stepper needs one explanation per frame and at least one frame "
@@ -243,7 +338,7 @@ def page_html(
 <title>{e(title)}</title>
 {"".join(f"<style>{style}</style>" for style in styles)}
 </head>
-<body data-step-word="{e(step_word)}">
+<body data-step-word="{e(step_word)}"{' class="compact"' if compact else ""}>
 <h1>{e(title)}</h1>
 <p class="sub">{e(subtitle)}</p>
 <nav aria-label="steps">

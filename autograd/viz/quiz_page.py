@@ -36,37 +36,41 @@ import html
 import json
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
 
 from ..practice.diagnose import MISTAKE_TITLES, analyse
 from ..practice.exercises import askable
 from ..practice.quiz import QuizQuestion, quiz_questions
 from ..trace import BackpropStep, Trace, compute_trace, format_number, grad_name
 from ..value import Value
+from ..view import GraphView, view_of
 from ._render import Graph, inline_svg, to_svgs
 from .frames import DEFAULT_FRAME_NODES, _edge_amounts, _reserved_widths
-from .graph import Snapshot, Style, build_digraph, snapshot, text_width
+from .graph import Style, build_digraph, snapshot, text_width
 from .html import kinds_present, page_html
 
 __all__ = ["quiz_page", "quiz_pictures", "quiz_data"]
 
 
 def quiz_page(
-    root: Value,
+    root: Value | GraphView,
     title: str | None = None,
     rankdir: str = "LR",
     max_nodes: int = DEFAULT_FRAME_NODES,
     rtol: float | None = None,
     atol: float | None = None,
+    compact: bool = False,
 ) -> str:
     """The quiz page's HTML for the graph under ``root`` (see the module docstring for the design).
+    ``compact`` uses smaller type, for a notebook column (:func:`autograd.viz.show_backprop`).
 
-    Unlabeled nodes are shown under the names the questions use (``n1, n2, …``, ``L``, ``x1, …``); no
+    Every name and number comes from the graph's one view (made here unless ``root`` is a
+    :class:`~autograd.view.GraphView`), so the pictures, the steps and the questions agree; no
     ``.label`` (and no ``.grad``) is changed. ``rtol``/``atol`` default to the practice rule (exact for
     hand-computable graphs, else 4 significant digits, as the pictures show). Raises ValueError when
     the graph has nothing to ask or a gradient that is not a finite number.
     """
-    questions = quiz_questions(root, rtol=rtol, atol=atol)
+    view = view_of(root, max_nodes=max_nodes, what="step through")
+    questions = quiz_questions(view, rtol=rtol, atol=atol)
     if not questions:
         raise ValueError(
             "nothing to quiz on: no node of this graph can be asked about (the output's own gradient is "
@@ -74,11 +78,11 @@ def quiz_page(
             "e.g. Value(2.0, 'a') * Value(-3.0, 'b')"
         )
     _check_finite(questions)  # before any rendering: a graph that cannot be quizzed fails fast
-    facts = analyse(root)
+    facts = analyse(view)
     nodes = askable(facts)
     if [facts.names[n] for n in nodes] != [q.label for q in questions]:  # both walk the same order
         raise RuntimeError("internal error: the quiz questions and the graph's nodes are out of step")
-    pictures, trace = quiz_pictures(root, nodes, rankdir=rankdir, max_nodes=max_nodes, names=facts.names)
+    pictures, trace = quiz_pictures(view, nodes, rankdir=rankdir, max_nodes=max_nodes)
     question_at = {node: i for i, node in enumerate(nodes)}
     step_questions = [question_at.get(step.node) for step in trace]
     data = quiz_data(questions, step_questions)
@@ -106,12 +110,12 @@ def quiz_page(
     return page_html(
         heading, subtitle, frames, texts, kinds_present(pictures[0][1].source),
         answer=_ANSWER_HTML, extra_style=_QUIZ_STYLE, extra_script=_QUIZ_SCRIPT,
-        data=data,
+        data=data, compact=compact,
     )
 
 
 def quiz_pictures(
-    root: Value,
+    root: Value | GraphView,
     asked: Collection[Value],
     rankdir: str = "LR",
     max_nodes: int = DEFAULT_FRAME_NODES,
@@ -120,18 +124,17 @@ def quiz_pictures(
     """Per backprop step, (question picture or None, answer picture); nodes in ``asked`` get a question.
 
     A node's gradient, and the amount on each edge into it, is drawn from its own step's answer picture
-    on (earlier steps' questions count as answered). ``names`` ({node: name}) replaces the pictures' and
-    the steps' own names (the quiz passes the questions' names). No ``.grad`` or ``.label`` is changed.
+    on (earlier steps' questions count as answered). ``names`` ({node: name}) replaces the view's names.
+    ``root`` may be the graph's :class:`~autograd.view.GraphView`. No ``.grad`` or ``.label`` is changed.
     """
-    snap = snapshot(root, max_nodes, what="step through")
-    if names is not None:
-        views = tuple(replace(view, name=names[node]) for node, view in zip(_by_index(snap), snap.nodes))
-        snap = replace(snap, nodes=views)
-    trace = compute_trace(root, names=dict(names) if names is not None else None)
+    view = view_of(root, names=names, max_nodes=max_nodes, what="step through") if names is not None or \
+        not isinstance(root, GraphView) else root
+    snap = snapshot(view, max_nodes, what="step through")
+    trace = compute_trace(view)
     step_of = {snap.index[step.node]: k for k, step in enumerate(trace)}
     final = {snap.index[node]: g for node, g in trace.grads.items()}
-    sent = _edge_amounts(snap, trace)
-    widths = _reserved_widths(snap, final)
+    sent = _edge_amounts(view)
+    widths = _reserved_widths(snap, view)
     edge_width = max([text_width(t, 13) for t in sent.values()] + [text_width("?", 13)])
 
     def picture(k: int, answered: bool) -> Graph:
@@ -156,14 +159,6 @@ def quiz_pictures(
     pictures = [(picture(k, False) if step.node in asked else None, picture(k, True))
                 for k, step in enumerate(trace)]
     return pictures, trace
-
-
-def _by_index(snap: Snapshot) -> list[Value]:
-    """The snapshot's nodes as Values, in the order of ``snap.nodes``."""
-    nodes: list[Value | None] = [None] * len(snap.nodes)
-    for node, i in snap.index.items():
-        nodes[i] = node
-    return [node for node in nodes if node is not None]
 
 
 def quiz_data(questions: Sequence[QuizQuestion], step_questions: Sequence[int | None]) -> str:
@@ -206,8 +201,8 @@ def _step_html(step: BackpropStep, asks: bool, question_at: dict[Value, int], st
     after += [f"<p{hidden}>{e(line)}</p>" for line in lines]
     if not asks:
         return "".join(after)
-    # The headline ends in "= <gradient>"; the question version ends in "= ?".
-    asking = head[: head.rindex(" = ")] + " = ?"
+    # The headline ends in the gradient (a sum's terms too); the question version in "= ?".
+    asking = head[: head.rindex(";  ") + 3] + f"{step.grad_name} = ?"
     before = [
         f'<p class="headline q-only">{e(asking)}</p>',
         f'<p class="q-only">Every node that uses {e(step.label)} already has its gradient in the picture: '

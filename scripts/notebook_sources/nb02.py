@@ -112,8 +112,8 @@ CELLS = [
         - A plain number in an expression (`2 * x`) becomes a constant leaf in the graph.
         - A Value used twice (`x * x`) is **one** node with two arrows out of it. Backprop adds up what
           flows back along both: for y = x·x + 2x, dy/dx = x + x + 2 = 8 at x = 3.
-        - Nodes without a label get a stand-in name in the picture (`v1`, `v2`, … in the order they were
-          computed); constants are named by their number.
+        - Nodes without a label get a stand-in name in the picture (`n1`, `n2`, … in the order they were
+          computed, an unlabeled output `out`); constants are `k1`, `k2`, … with their number beside them.
         """
     ),
     code(

@@ -17,15 +17,14 @@ CELLS = [
     ),
     code(
         """
-        import html
         import tempfile
         from pathlib import Path
 
-        from IPython.display import HTML, display
+        from IPython.display import display
 
         from autograd import Value, trace_backward
         from autograd.examples import lecture_graph
-        from autograd.viz import backprop_frames, draw_graph, save_backprop_html
+        from autograd.viz import backprop_frames, draw_graph, show_backprop
 
         g = lecture_graph()
         draw_graph(g.L)
@@ -124,18 +123,19 @@ CELLS = [
 
         `backprop_frames(L)` draws the graph at each step of the pass: the active node and the edges it
         sends gradient along are highlighted, gradients already known are filled in, and the ones not
-        known yet show "?". Here are the first step, the step at e, and the last step.
+        known yet show "?". There is one step per node that passes gradient on (L, d and e): a leaf has
+        nothing to pass on, and its gradient is final once the node that uses it has had its turn.
         """
     ),
     code(
         """
         g = lecture_graph()
         frames = backprop_frames(g.L)
-        print(f"{len(frames)} frames, one per node")
-        assert len(frames) == 7                                  # 7 nodes: 4 inputs, e, d, L
+        print(f"{len(frames)} frames, one per node that passes gradient on")
+        assert len(frames) == 3                                  # L, d, e; the 4 inputs are leaves
         assert all(node.grad == 0 for node in g)                 # pictures never touch .grad
-        for i in [0, 3, 6]:
-            display(frames[i])
+        for frame in frames:
+            display(frame)
         """
     ),
     md(
@@ -181,22 +181,18 @@ CELLS = [
 
         `save_backprop_html(root, path)` writes all the frames into **one self-contained HTML page** (no
         internet needed): Prev / Next buttons, a slider and the ← / → keys move through the steps, and each
-        step's chain-rule sentence is shown under the picture. The page is written to a temporary folder
-        and shown below; open the file in a browser to use it full size.
+        step's chain-rule sentence is shown under the picture. `show_backprop(root)` shows the same page
+        right here, sized to the notebook; `.save(path)` writes it, to open in a browser full size.
         """
     ),
     code(
         """
         o, _ = neuron()
-        page_path = Path(tempfile.mkdtemp(prefix="gradstep-")) / "neuron_backprop.html"
-        save_backprop_html(o, page_path, title="Backprop through one tanh neuron")
-        page = page_path.read_text(encoding="utf-8")
-        print(f"wrote {page_path} ({len(page) // 1024} KB)")
-        assert "<svg" in page and "<script src" not in page and "<link" not in page   # all inline
-
-        # srcdoc embeds the page itself, so it shows here and in an HTML export without the file.
-        display(HTML(f'<div><iframe srcdoc="{html.escape(page)}" width="100%" height="660" '
-                     'style="border:1px solid #ccc"></iframe></div>'))
+        page = show_backprop(o, title="Backprop through one tanh neuron")
+        page_path = page.save(Path(tempfile.mkdtemp(prefix="gradstep-")) / "neuron_backprop.html")
+        print(f"wrote {page_path} ({len(page.html) // 1024} KB)")
+        assert "<svg" in page.html and "<script src" not in page.html and "<link" not in page.html  # all inline
+        page                                     # shows the page here, at the notebook's width
         """
     ),
     md(

@@ -38,7 +38,7 @@ CELLS = [
     ),
     md(
         r"""
-        ## Four ways down the profit hill
+        ## Ways down the profit hill
 
         To maximise the profit P we minimise the loss −P(x) = 2x² − 12x + 10, starting from x = 12 (the
         company's current 12 units). Every optimizer gets the same gradient, dLoss/dx = 4x − 12, at every
@@ -65,6 +65,7 @@ CELLS = [
 
         paths = {
             "SGD, lr = 0.1": descend(lambda p: SGD(p, lr=0.1)),
+            "SGD, lr = 0.03": descend(lambda p: SGD(p, lr=0.03)),
             "momentum 0.8, lr = 0.03": descend(lambda p: SGD(p, lr=0.03, momentum=0.8)),
             "Adam, lr = 1": descend(lambda p: Adam(p, lr=1.0)),
             "SGD lr = 0.45, ×0.3 every 10 steps": descend(
@@ -78,7 +79,7 @@ CELLS = [
     ),
     code(
         """
-        sgd, momentum, adam, scheduled = paths.values()
+        sgd, slow_sgd, momentum, adam, scheduled = paths.values()
 
         fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5))
         grid = [i * 0.05 for i in range(-100, 281)]
@@ -98,7 +99,7 @@ CELLS = [
         for name, path in paths.items():
             right.plot(path, label=name)
         right.axhline(3, color="black", ls=":", lw=1, label="best x = 3")
-        right.set_title("x after each step, four optimizers")
+        right.set_title("x after each step")
         right.set_xlabel("step")
         right.set_ylabel("x")
         right.set_ylim(-5, 13)
@@ -114,7 +115,10 @@ CELLS = [
         - **SGD** shrinks the distance to 3 by the same factor every step: x − 3 becomes (1 − 4·lr)·(x − 3),
           that is ×0.6. Smooth, and slow near the end, where the slope is small.
         - **Momentum** keeps part of its previous velocity, so it speeds up, **overshoots** 3, swings back
-          and settles, faster overall than SGD with the same small lr.
+          and settles. On this one-dimensional bowl that does *not* make it faster: with lr = 0.03 plain SGD
+          shrinks x − 3 by 1 − 4·0.03 = 0.88 every step, while momentum 0.8 swings with an amplitude that
+          shrinks by about √0.8 ≈ 0.894 per step, a little slower. A round bowl has nothing for momentum to
+          fix; the next section shows the valley it was invented for.
         - **Adam** divides by the typical size of the gradient, so its first steps are all about lr = 1 long
           whether the slope is −36 or −4: a steady walk. Near 3 it overshoots and circles in slowly.
         - **The schedule** starts with an lr so large that SGD bounces from one side of 3 to the other
@@ -127,6 +131,9 @@ CELLS = [
             assert abs(x - (3 + 9 * 0.6**k)) < 1e-9                # SGD: x - 3 = 9 · 0.6^k, worked by hand
 
         assert min(momentum) < 3 - 1 and abs(momentum[-1] - 3) < 0.01  # momentum overshoots, then settles
+        for k, x in enumerate(slow_sgd):
+            assert abs(x - (3 + 9 * 0.88**k)) < 1e-9                # SGD at lr 0.03: ×0.88 per step
+        assert abs(momentum[-1] - 3) > abs(slow_sgd[-1] - 3)        # ...and momentum is NOT faster here
 
         adam_steps = [b - a for a, b in zip(adam, adam[1:6])]
         assert abs(adam_steps[0] + 1.0) < 1e-6                     # Adam's first step is exactly lr
@@ -135,7 +142,115 @@ CELLS = [
         signs = [math.copysign(1, x - 3) for x in scheduled[:7]]
         assert all(a != b for a, b in zip(signs, signs[1:]))       # the large lr bounces across 3...
         assert abs(scheduled[-1] - 3) < 1e-3                       # ...until the schedule calms it
-        print("all four behave as described")
+        print("all five behave as described")
+        """
+    ),
+    md(
+        r"""
+        ## What momentum is for: a long, narrow valley
+
+        Real losses are rarely round bowls. With two parameters w₁ and w₂ take the valley
+
+        $$L(w_1, w_2) = \frac{1}{2} w_1^2 + 25\, w_2^2 ,$$
+
+        50 times steeper across (w₂) than along (w₁). Its gradient is (∂L/∂w₁, ∂L/∂w₂) = (w₁, 50·w₂): a
+        vector that points uphill, steepest across the valley. SGD must keep lr below 2/50 = 0.04 or it
+        is thrown out across the valley; at such a small lr it crawls along the valley floor, where the
+        slope is gentle. Momentum adds up the small, consistent pushes along the floor and cancels the
+        zig-zag across it.
+
+        **Predict first.** All three start at (w₁, w₂) = (−9, 1.5) and take 60 steps: SGD with lr = 0.035,
+        momentum 0.8 with the same lr, and Adam with lr = 0.3. Which one ends closest to the minimum
+        (0, 0)? Put `"sgd"`, `"momentum"` or `"adam"` in `guess` and run the cell.
+        """
+    ),
+    code(
+        """
+        guess = None   # "sgd", "momentum" or "adam"
+        """
+    ),
+    code(
+        """
+        def valley(w1, w2):
+            return 0.5 * w1**2 + 25 * w2**2
+
+        def descend_2d(make_optimizer, steps=60, start=(-9.0, 1.5)):
+            \"\"\"Minimise the valley from `start`; return the (w1, w2) after every step.\"\"\"
+            w1, w2 = Value(start[0], "w1"), Value(start[1], "w2")
+            optimizer = make_optimizer([w1, w2])
+            path = [(w1.data, w2.data)]
+            for _ in range(steps):
+                optimizer.zero_grad()
+                valley(w1, w2).backward()
+                optimizer.step()
+                path.append((w1.data, w2.data))
+            return path
+
+        paths_2d = {
+            "sgd": descend_2d(lambda p: SGD(p, lr=0.035)),
+            "momentum": descend_2d(lambda p: SGD(p, lr=0.035, momentum=0.8)),
+            "adam": descend_2d(lambda p: Adam(p, lr=0.3)),
+        }
+        distance = {name: math.hypot(*path[-1]) for name, path in paths_2d.items()}
+        closest = min(distance, key=distance.get)
+        if guess is None:
+            print('Set guess to "sgd", "momentum" or "adam" in the cell above, run it, then run this one.')
+        elif guess not in distance:
+            print(f'guess should be "sgd", "momentum" or "adam", not {guess!r}.')
+        elif guess == closest:
+            print(f"Right: {guess} ends closest, {distance[guess]:.3f} from the minimum.")
+        else:
+            print(f"Not this time: {guess} ends {distance[guess]:.3f} from the minimum. The picture below shows why.")
+        """
+    ),
+    code(
+        """
+        import numpy as np
+
+        fig, ax = plt.subplots(figsize=(11, 4.8))
+        g1, g2 = np.meshgrid(np.linspace(-10, 2, 300), np.linspace(-2, 2, 200))
+        ax.contour(g1, g2, valley(g1, g2), levels=[0.5, 2, 5, 10, 20, 40, 60, 80], colors="lightgrey")
+        styles = {"sgd": ("tab:blue", "o"), "momentum": ("tab:orange", "s"), "adam": ("tab:green", "^")}
+        for name, path in paths_2d.items():
+            color, marker = styles[name]
+            ax.plot(*zip(*path), marker=marker, ms=3, lw=1, color=color,
+                    label=f"{name}: {distance[name]:.3f} from (0, 0) after 60 steps")
+        start = (-9.0, 1.5)
+        g = (start[0], 50 * start[1])                       # the gradient (w1, 50·w2) at the start
+        scale = 0.03                                         # drawn short: it is 75 long
+        ax.annotate("", xy=(start[0] - scale * g[0], start[1] - scale * g[1]), xytext=start,
+                    arrowprops=dict(arrowstyle="->", color="black", lw=1.5))
+        ax.text(start[0] + 0.15, start[1] + 0.2, "−gradient at the start: almost straight across", fontsize=9)
+        ax.set_ylim(-2, 2.2)
+        ax.plot(0, 0, "k*", ms=12)
+        ax.set_xlabel("w₁ (along the valley)")
+        ax.set_ylabel("w₂ (across)")
+        ax.set_title("L = ½·w₁² + 25·w₂²: contours and 60 steps of each optimizer")
+        ax.legend(loc="lower right", fontsize=9)
+        fig.tight_layout()
+        plt.show()
+        """
+    ),
+    md(
+        r"""
+        - **SGD** drops into the valley at once (across is steep) and then crawls along it: each step
+          shrinks w₁ only by the factor 1 − 0.035 = 0.965, so after 60 steps w₁ is still 9·0.965⁶⁰ ≈ −1.06.
+        - **Momentum** builds up speed along the floor, where every gradient agrees. It swings across the
+          valley too, but those swings die away at the same rate: both directions shrink by about
+          √0.8 ≈ 0.894 per step (0.894⁶⁰ ≈ 0.001), against SGD's 0.965 along the floor.
+        - **Adam** divides each coordinate's step by that coordinate's own gradient size, so it walks
+          diagonally at about lr per step in both, whatever the steepness, then circles in.
+
+        This is the picture to keep in mind for a network: thousands of directions, some steep and some
+        flat, and one learning rate for all of them.
+        """
+    ),
+    code(
+        """
+        sgd_end, momentum_end = paths_2d["sgd"][-1], paths_2d["momentum"][-1]
+        assert abs(sgd_end[0] - (-9 * 0.965**60)) < 1e-9            # SGD along the floor: ×0.965 per step
+        assert distance["momentum"] < distance["adam"] < distance["sgd"]
+        assert distance["momentum"] < 0.02
         """
     ),
     md(
@@ -209,8 +324,9 @@ CELLS = [
         ### What you saw
 
         - All optimizers use the same gradient; they differ only in the STEP.
-        - Momentum accelerates along consistent directions (and overshoots); Adam normalises the step size
-          per parameter; a schedule lets you start bold and finish careful.
+        - Momentum accelerates along consistent directions (and overshoots): it wins in long, narrow
+          valleys, not on a round bowl. Adam normalises the step size per parameter; a schedule lets you
+          start bold and finish careful.
         - There is no universal winner: momentum SGD and Adam are the usual first choices, and the
           learning rate still matters for both.
 

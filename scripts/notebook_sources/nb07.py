@@ -124,21 +124,27 @@ CELLS = [
     ),
     md(
         r"""
-        ## Newton's method: curvature says how far to step
+        ## Newton's method: curvature says how far to step (optional)
 
-        Gradient steps move by *learning rate × slope*, and the learning rate is a guess. Newton's method
+        *This part is optional: training never uses it, but it explains where a good learning rate comes
+        from.* Gradient steps move by *learning rate × slope*, and the learning rate is a guess. Newton's method
         replaces the guess with the curvature. Near a point x, any smooth function looks like a parabola
         (its second-order Taylor approximation):
 
-        f(x + t) ≈ f(x) + f′(x)·t + ½·f″(x)·t²
+        $$f(x + t) \approx f(x) + f'(x)\,t + \frac{1}{2} f''(x)\,t^2$$
 
         That parabola is flat where f′(x) + f″(x)·t = 0, that is at t = −f′(x) / f″(x). Newton's step
         goes straight there:
 
-        **x ← x − f′(x) / f″(x)**
+        $$x \leftarrow x - \frac{f'(x)}{f''(x)}$$
 
         P *is* a parabola, so the approximation is exact and a single step from anywhere lands on the
         critical point x = 3. From x = 12: 12 − (−36)/(−4) = 12 − 9 = 3.
+
+        Compare it with a gradient step on the loss −P, x ← x − lr·(−P′(x)): the two are the same step when
+        lr = 1/|P″| = 1/4 = 0.25. Newton's method *is* gradient descent with the learning rate the
+        curvature picks. A smaller lr crawls, a larger one overshoots, and lr = 2/|P″| = 0.5 bounces
+        between 12 and −6 for ever.
         """
     ),
     code(
@@ -150,6 +156,8 @@ CELLS = [
 
         for start in [-7.0, 0.0, 2.5, 100.0]:
             assert abs(start - dP(start) / d2P(start) - 3) < 1e-9   # the same from anywhere
+        lr = 1 / abs(d2P(x0))                                        # the learning rate Newton picks
+        assert abs((x0 + lr * dP(x0)) - x_star) < 1e-12              # one gradient step with it: also 3
         print("P'(3) =", dP(x_star), " (flat: the critical point)")
         """
     ),
@@ -256,6 +264,15 @@ CELLS = [
     ),
     md(
         r"""
+        ### What you saw
+
+        - `derivative(derivative(f))` gives f″ because the backward pass can itself be recorded as a graph.
+        - The sign of f″ at a critical point says maximum (f″ < 0, the profit at x = 3) or minimum (f″ > 0).
+        - Newton's step −f′/f″ is a gradient step with lr = 1/|f″|: one step to x = 3 on the parabola P,
+          a few steps on other smooth functions, and a wild jump where f″ is close to 0.
+        - Networks have too many parameters for second derivatives, so they use gradient steps with a
+          learning rate you choose (or that an optimizer such as Adam adapts).
+
         ### Try it
 
         - Start Newton at x = −50 for P: still one step?

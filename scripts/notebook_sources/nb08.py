@@ -183,23 +183,16 @@ CELLS = [
     ),
     code(
         """
-        import html
         import tempfile
         from pathlib import Path
 
-        from IPython.display import HTML
+        from autograd.viz import show_backprop
 
-        from autograd.viz import save_backprop_html
-
-        quiz_path = Path(tempfile.mkdtemp(prefix="gradstep-")) / "lecture_quiz.html"
-        save_backprop_html(g.L, quiz_path, quiz=True)
-        quiz_page = quiz_path.read_text(encoding="utf-8")
-        print(f"wrote {quiz_path} ({len(quiz_page) // 1024} KB); open it in a browser to take the quiz")
-        assert "quiz-input" in quiz_page and "<script src" not in quiz_page and "<link" not in quiz_page
-
-        # srcdoc embeds the page itself, so it works here and in an HTML export without the file.
-        display(HTML(f'<div><iframe srcdoc="{html.escape(quiz_page)}" width="100%" height="820" '
-                     'style="border:1px solid #ccc"></iframe></div>'))
+        quiz = show_backprop(g.L, quiz=True)
+        quiz_path = quiz.save(Path(tempfile.mkdtemp(prefix="gradstep-")) / "lecture_quiz.html")
+        print(f"wrote {quiz_path} ({len(quiz.html) // 1024} KB); open it in a browser to take the quiz")
+        assert "quiz-input" in quiz.html and "<script src" not in quiz.html and "<link" not in quiz.html
+        quiz                                     # the quiz, here, at the notebook's width
         """
     ),
     md(
