@@ -47,8 +47,9 @@ WRONG_FORMULAS: dict[str, list[tuple[int, str, _Wrong]]] = {
               lambda out, xs, n: 1.0 - xs[0] ** 2),
              (0, "1 − t (the square of t = tanh(x) is missing)", lambda out, xs, n: 1.0 - out)],
     "exp": [(0, "x (the input; the derivative of eˣ is eˣ itself, the output)", lambda out, xs, n: xs[0])],
-    "pow": [(0, "n·xⁿ (the exponent not lowered by one; it is n·xⁿ⁻¹)", lambda out, xs, n: n * xs[0] ** n),
-            (0, "xⁿ⁻¹ (the factor n is missing; it is n·xⁿ⁻¹)", lambda out, xs, n: xs[0] ** (n - 1))],
+    "pow": [(0, "n·xⁿ (the exponent not lowered by one; it is n·xⁿ⁻¹)",
+             lambda out, xs, n: (n or 0.0) * xs[0] ** (n or 0.0)),
+            (0, "xⁿ⁻¹ (the factor n is missing; it is n·xⁿ⁻¹)", lambda out, xs, n: xs[0] ** ((n or 0.0) - 1))],
     "relu": [(0, "the output relu(x) instead of the step 1 if x > 0 else 0", lambda out, xs, n: out),
              (0, "1 for every x (the gradient must stop where x ≤ 0)", lambda out, xs, n: 1.0)],
     "mul": [(0, "a for ∂(a·b)/∂a (its own value; it is the other input, b)", lambda out, xs, n: xs[0]),
@@ -253,49 +254,65 @@ def _simulate(facts: GraphFacts, calls: Sequence[Value], contribution: Contribut
 def _hypotheses(mirror: Mirror, facts: GraphFacts) -> Iterator[tuple[str, _Hypothesis]]:
     order = facts.order
     ops = list(dict.fromkeys(_op(n) for n in order if n.rule is not None))
+
+    def run(calls: Sequence[Value], contribution: Contribution = _right,
+            assign: Callable[[Value], bool] = lambda node: False) -> Callable[[], dict[Value, float]]:
+        return lambda: _simulate(facts, calls, contribution, assign)
+
+    def on(op: str, index: int | None, wrong: Contribution) -> Contribution:
+        """``wrong`` on the edges of ``op`` (input ``index``, or every input), the chain rule elsewhere."""
+        def contribution(n: Value, i: int, local: float, up: float) -> float:
+            if _op(n) == op and index in (None, i):
+                return wrong(n, i, local, up)
+            return local * up
+        return contribution
+
+    def said(text: str) -> Callable[[Value], str]:
+        return lambda node: text
+
     for calls in _wrong_orders(facts):
-        yield "topological-order", _Hypothesis(
-            lambda calls=calls: _simulate(facts, calls), lambda node: _order_text(facts, node))
+        yield "topological-order", _Hypothesis(run(calls), lambda node: _order_text(facts, node))
     for op in ops:
         yield "accumulation", _Hypothesis(
-            lambda op=op: _simulate(facts, order, assign=lambda n: _op(n) == op),
-            lambda node, op=op: (
-                f"That is what backprop gives when {OP_CODE[op]}'s _backward assigns its contribution "
-                f"(self.grad = ...) instead of adding it (self.grad += ...): a node used twice keeps only "
-                f"the last contribution. {_uses_text(facts, node)}"))
+            run(order, assign=_is_op(op)),
+            _accumulation_text(facts, op))
     for op in ops:
-        yield "local-only", _Hypothesis(
-            lambda op=op: _simulate(facts, order, lambda n, i, local, up: local if _op(n) == op else local * up),
-            lambda node, op=op: (
-                f"That is what backprop gives when {OP_CODE[op]}'s _backward leaves out out.grad: it adds "
-                f"the local derivative alone, and the chain rule multiplies it by the upstream gradient "
-                f"(self.grad += local × out.grad)."))
+        yield "local-only", _Hypothesis(run(order, on(op, None, lambda n, i, local, up: local)), said(
+            f"That is what backprop gives when {OP_CODE[op]}'s _backward leaves out out.grad: it adds the local "
+            f"derivative alone, and the chain rule multiplies it by the upstream gradient "
+            f"(self.grad += local × out.grad)."))
     for op in ops:
         for index in _indices(order, op):
-            yield "sign", _Hypothesis(
-                lambda op=op, index=index: _simulate(
-                    facts, order, lambda n, i, local, up: -local * up if (_op(n), i) == (op, index) else local * up),
-                lambda node, op=op, index=index: (
-                    f"That is what backprop gives when {OP_CODE[op]}'s _backward adds its contribution to "
-                    f"{_input_word(op, index)} with the wrong sign{_sign_hint(op, index)}."))
+            yield "sign", _Hypothesis(run(order, on(op, index, lambda n, i, local, up: -local * up)), said(
+                f"That is what backprop gives when {OP_CODE[op]}'s _backward adds its contribution to "
+                f"{_input_word(op, index)} with the wrong sign{_sign_hint(op, index)}."))
     for op in ops:
-        yield "upstream-only", _Hypothesis(
-            lambda op=op: _simulate(facts, order, lambda n, i, local, up: up if _op(n) == op else local * up),
-            lambda node, op=op: (
-                f"That is what backprop gives when {OP_CODE[op]}'s _backward passes out.grad on unchanged: the "
-                f"local derivative is missing (self.grad += local × out.grad)."))
+        yield "upstream-only", _Hypothesis(run(order, on(op, None, lambda n, i, local, up: up)), said(
+            f"That is what backprop gives when {OP_CODE[op]}'s _backward passes out.grad on unchanged: the local "
+            f"derivative is missing (self.grad += local × out.grad)."))
     for op in ops:
         for index, formula, wrong in WRONG_FORMULAS.get(op, []):
-            def contribution(n: Value, i: int, local: float, up: float, op: str = op, index: int = index,
-                             wrong: _Wrong = wrong) -> float:
-                if (_op(n), i) != (op, index):
-                    return local * up
-                return wrong(n.data, [p.data for p in n.parents], n.param) * up
+            yield "local-derivative", _Hypothesis(run(order, on(op, index, _formula(wrong))), said(
+                f"Those are the numbers of {OP_CODE[op]} with the local derivative {formula}."))
 
-            yield "local-derivative", _Hypothesis(
-                lambda contribution=contribution: _simulate(facts, order, contribution),
-                lambda node, op=op, formula=formula: (
-                    f"Those are the numbers of {OP_CODE[op]} with the local derivative {formula}."))
+
+def _is_op(op: str) -> Callable[[Value], bool]:
+    return lambda node: _op(node) == op
+
+
+def _formula(wrong: _Wrong) -> Contribution:
+    """The contribution of an edge whose local derivative is the wrong formula ``wrong``."""
+    def contribution(n: Value, i: int, local: float, up: float) -> float:
+        return wrong(n.data, [p.data for p in n.parents], n.param) * up
+    return contribution
+
+
+def _accumulation_text(facts: GraphFacts, op: str) -> Callable[[Value], str]:
+    def explain(node: Value) -> str:
+        return (f"That is what backprop gives when {OP_CODE[op]}'s _backward assigns its contribution "
+                f"(self.grad = ...) instead of adding it (self.grad += ...): a node used twice keeps only "
+                f"the last contribution. {_uses_text(facts, node)}").rstrip()
+    return explain
 
 
 def _indices(order: Sequence[Value], op: str) -> list[int]:

@@ -1,6 +1,6 @@
 """The program the sandbox child runs: import the learner's files, run one probe, write its numbers.
 
-This file is run as a script (``python -I -B harness.py DIR RESULT MEMORY_MB CPU_SECONDS``, the probe
+This file is run as a script (``python -I -S -B harness.py DIR RESULT MEMORY_MB CPU_SECONDS``, the probe
 as JSON on stdin) in a process of its own, so it imports nothing from gradstep: only the standard
 library and the learner's own files. Before it touches the learner's code it caps its own memory and
 CPU time with ``resource.setrlimit``. It never judges anything: a probe builds graphs with the
@@ -50,14 +50,10 @@ class NotANumber(Exception):
 
 def apply_op(op, args, param=None):
     """``op`` applied to Values ``args`` (and the exponent ``param`` of ``pow``), e.g. a * b."""
-    if op in BINARY:
-        method, shown, fn = BINARY[op]
-    elif op in UNARY:
-        method, shown, fn = UNARY[op]
-    elif op == "pow":
-        method, shown, fn = POWER
-    else:
+    known: dict = {**BINARY, **UNARY, "pow": POWER}
+    if op not in known:
         raise ValueError(f"unknown op {op!r}")
+    method, shown, fn = known[op]
     if getattr(type(args[0]), method, None) is None:
         raise MissingOp(f"your Value has no {method} method, so it cannot do {shown}")
     if op == "pow":

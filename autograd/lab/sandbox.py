@@ -1,8 +1,9 @@
 """Run one probe of the learner's code in a child process, with a time and a memory limit.
 
 The learner's code is untrusted (it may loop forever, eat memory, print without end or crash), so it
-never runs in the checker's process: each task starts ``python -I -B harness.py`` (isolated mode: no
-environment variables, no user site, no current folder on ``sys.path``), which caps its own address
+never runs in the checker's process: each task starts ``python -I -S -B harness.py`` (isolated mode: no
+environment variables, no current folder on ``sys.path``; no site-packages either, so the learner's
+engine has the standard library only, as micrograd's does, and starts fast), which caps its own address
 space, CPU time and file size with ``resource.setrlimit`` before importing anything of the learner's.
 The checker waits at most ``timeout`` seconds (wall clock), then kills the child's whole process group.
 What the child prints goes to a file of which only the first few kilobytes are read.
@@ -54,7 +55,7 @@ def run_probe(folder: Path, spec: dict[str, Any], limits: Limits | None = None) 
     with tempfile.TemporaryDirectory(prefix="gradstep-lab-") as tmp:
         result_path = Path(tmp) / "result.json"
         output_path = Path(tmp) / "output.txt"
-        command = [sys.executable, "-I", "-B", str(HARNESS), str(folder), str(result_path),
+        command = [sys.executable, "-I", "-S", "-B", str(HARNESS), str(folder), str(result_path),
                    str(limits.memory_mb), str(cpu_seconds)]
         with open(output_path, "wb") as output:
             child = subprocess.Popen(

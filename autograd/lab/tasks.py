@@ -39,7 +39,7 @@ class Task:
 
 
 # ---- the limit definition ---------------------------------------------------------------------------
-_LIMIT_CASES = [
+_LIMIT_CASES: list[dict[str, Any]] = [
     {"f": "profit", "x": 12.0, "h": 1e-6, "exact": -36.0, "text": "P(x) = −2x² + 12x − 10 at x = 12",
      "derivative": "P'(x) = −4x + 12"},
     {"f": "cube", "x": 2.0, "h": 1e-5, "exact": 12.0, "text": "f(x) = x³ at x = 2", "derivative": "f'(x) = 3x²"},
@@ -164,7 +164,7 @@ def _judge_chain(data: dict[str, Any]) -> Verdict:
 
 
 # ---- graphs with reuse ------------------------------------------------------------------------------
-_USED_TWICE_OPS = {"mul": ["mul", "a", "b"], "sub": ["sub", "a", "b"], "div": ["div", "a", "b"],
+_USED_TWICE_OPS: dict[str, list[Any]] = {"mul": ["mul", "a", "b"], "sub": ["sub", "a", "b"], "div": ["div", "a", "b"],
                    "pow": ["pow", "a", 2], "neg": ["neg", "a"], "exp": ["exp", "a"], "tanh": ["tanh", "a"],
                    "relu": ["relu", "a"]}
 
@@ -327,7 +327,7 @@ def _judge_zero_grad(data: dict[str, Any]) -> Verdict:
         "loss.backward() and then sgd_step(model.parameters(), lr)."))
 
 
-_SGD = {"data": [1.0, -2.0, 0.5], "grads": [0.5, -1.0, 2.0], "lr": 0.1}
+_SGD: dict[str, Any] = {"data": [1.0, -2.0, 0.5], "grads": [0.5, -1.0, 2.0], "lr": 0.1}
 
 
 def _judge_sgd(data: dict[str, Any]) -> Verdict:
