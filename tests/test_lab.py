@@ -162,3 +162,17 @@ def test_bad_usage_exits_2_with_one_line(tmp_path, args, message):
     run = _cli(*args, cwd=tmp_path)
     assert run.returncode == 2
     assert message in run.stderr and "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_the_readme_session_is_what_the_command_prints(tmp_path):
+    from tests.lab_engines import MISTAKES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Build it yourself", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```\n$ gradstep lab check mylab --task used-twice\n", 1)[1].split("```", 1)[0]
+    file, old, new, _ = MISTAKES["accumulation"]
+    assert new.strip().splitlines()[0].strip() in section  # the README shows the mistake it runs
+    make_folder(tmp_path / "mylab", (file, old, new))
+    run = _cli("check", "mylab", "--task", "used-twice", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout == block

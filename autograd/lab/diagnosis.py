@@ -340,7 +340,8 @@ def _uses_text(facts: GraphFacts, node: Value) -> str:
     uses = facts.uses.get(node, [])
     if len(uses) < 2:
         return ""
-    return f"{facts.names[node]} is used {len(uses)} times."
+    times = "twice" if len(uses) == 2 else f"{len(uses)} times"
+    return f"{facts.names[node]} is used {times}."
 
 
 def _order_text(facts: GraphFacts, node: Value) -> str:

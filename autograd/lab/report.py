@@ -82,11 +82,15 @@ class LabReport:
         summary = f"{self.passed} of {self.total} tasks pass"
         failed = [t for t in self.tasks if not t.passed]
         if failed:
-            summary += f". Next: {failed[0].id} (gradstep lab show {self.folder} --task {failed[0].id} draws it " \
-                       "when it is a graph)." if failed[0].graph is not None else f". Next: {failed[0].id}."
-        else:
+            summary += f". Next: {failed[0].id}"
+            if failed[0].graph is not None:
+                summary += f" (its graph with your gradients: gradstep lab show {self.folder} --task {failed[0].id})"
+            summary += "."
+        elif self.total == len(TASKS):
             summary += ": your engine does backprop."
-        lines.append(summary)
+        else:
+            summary += "."
+        lines.append(textwrap.fill(summary, WIDTH))
         return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ the place where the two part.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ..files import atomic_write
@@ -39,7 +40,12 @@ def lab_page(result: TaskResult) -> str:
     def extra(node: Value) -> str | None:
         return f"yours {format_number(yours[node])}" if node in yours else None
 
-    frames, steps, texts = frames_and_trace(view, caption=False, extra_text=extra, extra_alert=wrong, marked=first)
+    def frames_for(rankdir: str) -> tuple[list, list, list]:
+        return frames_and_trace(view, rankdir=rankdir, caption=False, extra_text=extra, extra_alert=wrong,
+                                marked=first)
+
+    candidates = {rankdir: frames_for(rankdir) for rankdir in ("TB", "LR")}
+    frames, steps, texts = candidates[_fitting(candidates)]
     texts = [list(lines) for lines in texts]
     if first is not None:
         at = _step_completing(view, steps, first)
@@ -55,12 +61,32 @@ def lab_page(result: TaskResult) -> str:
         "it, and beside it the gradient your engine computed (“yours”, red where it differs)."
     )
     # compact: the graph scales to the window (the extra cells make it wide) instead of scrolling sideways
-    return stepper_page(title, subtitle, to_svgs(frames), texts, kinds_present(frames[0].source), compact=True)
+    return stepper_page(title, subtitle, to_svgs(frames), texts, kinds_present(frames[0].source), compact=True,
+                        extra_style=_FIT)
 
 
 def save_lab_html(result: TaskResult, path: str | os.PathLike[str]) -> Path:
     """Write :func:`lab_page` to ``path`` (atomically); returns the path."""
     return atomic_write(path, lab_page(result))
+
+
+#: The picture fits the window both ways (the stepper's compact mode fits only its width), so the
+#: step's text stays in view under it.
+_FIT = "#stage svg { max-height: 62vh; }"
+_WINDOW = (1230.0, 500.0)  # the stage of a 1280×800 window, in pixels
+
+
+def _fitting(candidates: dict[str, tuple[list, list, list]]) -> str:
+    """The layout (TB or LR) whose first frame is drawn largest inside the window."""
+    def scale(rankdir: str) -> float:
+        svg = to_svgs(candidates[rankdir][0][:1])[0]
+        match = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg)
+        if match is None:
+            return 0.0
+        width, height = float(match.group(1)), float(match.group(2))
+        return min(_WINDOW[0] / width, _WINDOW[1] / height)
+
+    return max(candidates, key=scale)
 
 
 def _step_completing(view: GraphView, steps: list, node: Value) -> int:

@@ -76,7 +76,7 @@ def frames_and_trace(
 ) -> tuple[list[Graph], list[BackpropStep], list[list[str]]]:
     """The frames, the steps they show (see :func:`stepper_steps`) and each step's text lines.
 
-    ``extra_text`` gives a node a cell after its gradient in every frame (e.g. the lab's "yours -3"),
+    ``extra_text`` gives a node a row under its numbers in every frame (e.g. the lab's "yours -3"),
     drawn as disagreeing for the nodes of ``extra_alert``; ``marked`` is a node framed in every frame.
     """
     view = view_of(root, max_nodes=max_nodes, what="step through")

@@ -149,8 +149,8 @@ class Style:
     widths: dict[str, tuple[int, int, int]] | None = None  # node id → minimum cell widths
     edge_width: int | None = None  # minimum edge-label width
     stacked: bool = False  # name in a row above the numbers
-    extra_text: Callable[[int], str | None] | None = None  # node index → a cell after grad (None: no cell)
-    extra_alert: frozenset[int] = frozenset()  # extra cells drawn as disagreeing (ALERT)
+    extra_text: Callable[[int], str | None] | None = None  # node index → a row under the numbers (None: none)
+    extra_alert: frozenset[int] = frozenset()  # extra rows drawn as disagreeing (ALERT)
     marked: int | None = None  # node index drawn with the MARK border in every frame
 
 
@@ -181,13 +181,16 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
         body = f'<FONT COLOR="{UNKNOWN}">{_esc(text)}</FONT>' if unknown else _esc(text)
         values.append(f"<TD{width(2)}{bg}>{body}</TD>")
     extra = style.extra_text(i) if style.extra_text else None
-    if extra is not None:
+    extra_row = ""
+    if extra is not None:  # a row of its own under the numbers, so the node grows taller, not wider
         bg = f' BGCOLOR="{ALERT}"' if i in style.extra_alert else ""
-        values.append(f"<TD{bg}>{_esc(extra)}</TD>")
+        extra_row = f'<TR><TD COLSPAN="{len(values)}"{bg}>{_esc(extra)}</TD></TR>'
     if style.stacked:  # name above, numbers below: narrower nodes, so a wide graph scales down less
-        rows = f'<TR><TD COLSPAN="{len(values)}">{label}</TD></TR><TR>{"".join(values)}</TR>'
+        rows = f'<TR><TD COLSPAN="{len(values)}">{label}</TD></TR><TR>{"".join(values)}</TR>{extra_row}'
     else:
         rows = f"<TR><TD{width(0)}>{label}</TD>{''.join(values)}</TR>"
+        if extra_row:
+            rows += extra_row.replace(f'COLSPAN="{len(values)}"', f'COLSPAN="{len(values) + 1}"')
     return (f'<<TABLE{border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="{fill}">'
             f"{rows}</TABLE>>")
 
