@@ -361,7 +361,7 @@ def _judge_training(data: dict[str, Any]) -> Verdict:
     if math.isfinite(loss) and loss <= TARGET_LOSS:
         return Verdict(True, None, f"Right: {where}, the loss went from {fmt(start)} to {fmt(loss)} (target "
                        f"{TARGET_LOSS}).")
-    said = (f"{where.capitalize()}, the loss should fall from {fmt(start)} to at most {TARGET_LOSS}; it ended "
+    said = (f"{where[0].upper()}{where[1:]}, the loss should fall from {fmt(start)} to at most {TARGET_LOSS}; it ended "
             f"at {fmt(loss)}.")
     if len(losses) < 3:
         return Verdict(False, None, said + f" train() returned {len(losses)} losses; it should return the loss of "
