@@ -78,7 +78,7 @@ def writable_target(path: str | os.PathLike[str]) -> Path:
     target = Path(os.path.realpath(given)) if given.is_symlink() else given
     try:
         mode = os.stat(target).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there yet (the folder is checked below)
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
         shown = f"{given} (a link to {target})" if target != given else str(given)
