@@ -25,7 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from .commands import check, course, doctor, graph, practice, profit
 from .files import NotARegularFileError, describe_os_error
@@ -46,7 +46,8 @@ def _commands() -> dict[str, ModuleType]:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, except that ``-2*x**2`` or ``-a*b`` is a positional argument, and failed writes are not hidden.
+    """argparse, except that ``-2*x**2`` or ``-a*b`` is a positional argument, a usage error is one line,
+    and failed writes are not hidden.
 
     argparse takes anything that starts with "-" for an option, so an expression that starts with a
     minus sign was refused as an unknown option. Here a single-dash argument is an option only if its
@@ -58,6 +59,10 @@ class _Parser(argparse.ArgumentParser):
         if single_dash and arg_string[:2] not in self._option_string_actions:
             return None
         return super()._parse_optional(arg_string)
+
+    def error(self, message: str) -> NoReturn:
+        """A usage error: one line naming it and where the options are listed (not the whole usage)."""
+        self.exit(2, f"{self.prog}: {message} (see: {self.prog} --help)\n")
 
     def _print_message(self, message: str, file: Any = None) -> None:
         # argparse drops a failed write of --help or a usage message silently; let main() report it
