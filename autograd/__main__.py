@@ -149,35 +149,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return code
     except KeyboardInterrupt:
-        _say(name, "interrupted")
-        _silence_stdout()
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`gradstep ... | head`): stop quietly, as other command-line tools do.
-        _silence_stdout()
-        return 1
+        return _fail(name, "interrupted", 130)
+    except BrokenPipeError:  # the reader went away (`gradstep ... | head`): stop quietly, as other tools do
+        return _fail(name, "", 1)
     except OSError as err:
-        _say(name, describe_os_error(err))
-        _silence_stdout()
         bad_name = err.errno in (errno.ENOENT, errno.EISDIR, errno.ENOTDIR) or isinstance(err, NotARegularFileError)
-        return 2 if bad_name else 1
+        return _fail(name, describe_os_error(err), 2 if bad_name else 1)
     except (ValueError, TypeError) as err:  # what a command did not turn into its own message
-        _say(name, str(err) or type(err).__name__)
-        _silence_stdout()
-        return 2
+        return _fail(name, str(err) or type(err).__name__, 2)
     except RecursionError:
-        _say(name, "the input is nested too deeply")
-        _silence_stdout()
-        return 2
+        return _fail(name, "the input is nested too deeply", 2)
     except MemoryError:
-        _say(name, "ran out of memory; try a smaller input")
-        _silence_stdout()
-        return 1
+        return _fail(name, "ran out of memory; try a smaller input", 1)
     except Exception as err:  # noqa: BLE001 - the command line promises one line, never a traceback
-        _say(name, f"unexpected {type(err).__name__}: {err} (this is a bug in gradstep; please report it "
-                   "with the command you ran)")
-        _silence_stdout()
-        return 1
+        return _fail(name, f"unexpected {type(err).__name__}: {err} (this is a bug in gradstep; please report it "
+                           "with the command you ran)", 1)
+
+
+def _fail(name: str, message: str, code: int) -> int:
+    """Say ``message`` (if any) in one line, make sure stdout cannot fail again at exit; ``code``."""
+    if message:
+        _say(name, message)
+    _silence_stdout()
+    return code
 
 
 if __name__ == "__main__":
