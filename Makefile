@@ -60,8 +60,9 @@ $(VENV)/.course-installed: $(STAMP)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,course]'
 	@touch $@
 
+# JupyterLab refuses to start as root unless told (containers and Colab-like machines run as root).
 course: install $(VENV)/.course-installed
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Each interpreter is benchmarked in a venv of its own (.venv-bench/X.Y: gradstep and micrograd only),
 # e.g. `make bench PYTHON=python3.13`; results go to benchmarks/results/pythonX.Y/.
