@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from ..ops import DOT, LEAKY_RELU, POWC, SUM
 from ..value import Value
 from ..view import GraphView, format_number, too_big
-from ._render import Graph
+from ._render import FONT, Graph
 
 __all__ = ["draw_graph", "Snapshot", "NodeView", "snapshot", "build_digraph", "DEFAULT_MAX_NODES", "KINDS"]
 
 DEFAULT_MAX_NODES = 300
-FONT = "DejaVu Sans,Arial,Helvetica,sans-serif"
 FONT_SIZE = 14
 # Roughly the widest glyph advance of the font, per point of size: used to reserve cell widths so that
 # a number changing from "?" to "-0.1234" never moves anything in the layout.
@@ -147,6 +146,9 @@ class Style:
     widths: dict[str, tuple[int, int, int]] | None = None  # node id → minimum cell widths
     edge_width: int | None = None  # minimum edge-label width
     stacked: bool = False  # name in a row above the numbers
+    ops_inline: bool = False  # no op nodes: each node names its op beside its name (narrower pictures)
+    tight: bool = False  # less padding and spacing, and name, data and grad one per row: a whole
+    # network in one window (the recorder)
 
 
 def grad_cell(i: int, view: NodeView, style: Style) -> str:
@@ -166,6 +168,8 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
         return f' WIDTH="{widths[k]}"' if widths else ""
 
     label = f"<B>{_esc(view.name)}</B>"
+    if style.ops_inline and view.op_label:
+        label += f' <FONT COLOR="{UNKNOWN}" POINT-SIZE="{FONT_SIZE - 2}">= {_esc(_inline_op(view.op_label))}</FONT>'
     values = [f"<TD{width(1)}>data {_esc(format_number(view.data))}</TD>"]
     if show_grad:
         text = grad_cell(i, view, style)
@@ -173,12 +177,23 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
         bg = f' BGCOLOR="{FRESH}"' if i in style.fresh else ""
         body = f'<FONT COLOR="{UNKNOWN}">{_esc(text)}</FONT>' if unknown else _esc(text)
         values.append(f"<TD{width(2)}{bg}>{body}</TD>")
-    if style.stacked:  # name above, numbers below: narrower nodes, so a wide graph scales down less
+    if style.tight:  # name, data, grad one under the other: the narrowest nodes
+        rows = "".join(f"<TR>{cell}</TR>" for cell in [f"<TD>{label}</TD>", *values])
+    elif style.stacked:  # name above, numbers below: narrower nodes, so a wide graph scales down less
         rows = f'<TR><TD COLSPAN="{len(values)}">{label}</TD></TR><TR>{"".join(values)}</TR>'
     else:
         rows = f"<TR><TD{width(0)}>{label}</TD>{''.join(values)}</TR>"
-    return (f'<<TABLE{border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="{fill}">'
+    padding = 3 if style.tight else 5
+    return (f'<<TABLE{border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="{padding}" BGCOLOR="{fill}">'
             f"{rows}</TABLE>>")
+
+
+def _inline_op(op_label: str) -> str:
+    """How a node drawn without its op node names its op: ``×``, ``relu(·)``, ``w·x + b``."""
+    symbols = {"*": "×", "+": "+", "-": "−", "/": "÷", "Σ wᵢ·xᵢ + b": "w·x + b", "Σ wᵢ·xᵢ": "w·x"}
+    if op_label in symbols:
+        return symbols[op_label]
+    return op_label if op_label.startswith(("Σ", "**")) or "(" in op_label else f"{op_label}(·)"
 
 
 def _edge_label(text: str, hot: bool, width: int | None) -> str:
@@ -203,8 +218,9 @@ def build_digraph(
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
     style = style or Style()
     g = Graph("gradstep", format="svg")
-    g.attr("graph", rankdir=rankdir, fontname=FONT, fontsize=str(FONT_SIZE), nodesep="0.3", ranksep="0.45",
-           bgcolor="white", pad="0.2")
+    nodesep, ranksep = ("0.12", "0.3") if style.tight else ("0.3", "0.45")
+    g.attr("graph", rankdir=rankdir, fontname=FONT, fontsize=str(FONT_SIZE), nodesep=nodesep, ranksep=ranksep,
+           bgcolor="white", pad="0.1" if style.tight else "0.2")
     g.attr("node", fontname=FONT, fontsize=str(FONT_SIZE))
     g.attr("edge", fontname=FONT, fontsize="12", color="#555555", arrowsize="0.8")
     for i, view in enumerate(snap.nodes):
@@ -212,6 +228,12 @@ def build_digraph(
         if not view.op_label:
             continue
         hot = style.hot_edges_of == i
+        if style.ops_inline:  # inputs point straight at the node, which names its op
+            for j, parent in enumerate(view.parents):
+                text = style.edge_text(i, j) if style.edge_text else view.roles[j]
+                attrs = {"label": _edge_label(text, hot, style.edge_width)} if text else {}
+                g.edge(snap.nodes[parent].id, view.id, **attrs)
+            continue
         op_id = f"{view.id}op"
         op_attrs = {"color": HOT, "penwidth": "2.5", "fontcolor": HOT} if hot else {}
         wide = len(view.op_label) > 2
