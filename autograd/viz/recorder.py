@@ -91,8 +91,8 @@ class RecordedPass:
         params = [v for v in self.nodes if v.kind == "parameter"]
         if params:
             largest = sorted(params, key=lambda v: -abs(v.grad))[:_LARGEST]
-            named = ", ".join(f"{v.name} (grad {format_number(v.grad)})" for v in largest)
-            lines.append(f"Largest gradients: {named}: the optimizer moves these parameters the most.")
+            named = ", ".join(f"{v.name} {format_number(v.grad)}" for v in largest)
+            lines.append(f"Largest grads (these parameters move the most): {named}")
         return lines
 
 
