@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: all install system-deps demo test lint typecheck bench notebooks clean help
+.PHONY: all install system-deps demo test lint typecheck wheel-check course bench notebooks clean help
 
 all: demo
 
@@ -16,6 +16,8 @@ help:
 	@echo "make test       all tests (unit, property-based, oracle, browser, notebooks)"
 	@echo "make lint       ruff, import-layer contracts, notebooks stripped of outputs"
 	@echo "make typecheck  mypy over autograd/, nn/ and optim/ (the packages ship py.typed)"
+	@echo "make wheel-check  build the wheel, install it in a fresh venv, run every command there"
+	@echo "make course     open the course's notebooks in JupyterLab (installs it into .venv first)"
 	@echo "make bench      gradstep vs micrograd vs PyTorch vs plain floats"
 	@echo "make notebooks  execute the teaching notebooks, HTML copies in out/notebooks/"
 	@echo "make install    only the set-up: .venv, dependencies, Graphviz"
@@ -40,12 +42,24 @@ test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check autograd nn optim tests benchmarks
+	$(BIN)/ruff check autograd nn optim tests benchmarks $(wildcard scripts/*.py) gradstep_cli.py setup.py
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_notebooks_stripped.py
 
 typecheck: install
 	$(BIN)/mypy
+
+wheel-check: install
+	$(BIN)/python scripts/check_wheel.py
+
+# `make course`, not `make lab`: `gradstep lab` is the graded build-it-yourself lab, a different thing.
+$(VENV)/.course-installed: $(STAMP)
+	@echo "installing JupyterLab into $(VENV) (the [course] extra) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,course]'
+	@touch $@
+
+course: install $(VENV)/.course-installed
+	$(BIN)/jupyter lab notebooks/
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -78,3 +78,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'autograd' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+#: Marks this package as gradstep's: the command line checks for this line (without importing) to tell
+#: gradstep's package from another distribution's of the same import name.
+__distribution__ = "gradstep"

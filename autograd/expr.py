@@ -328,10 +328,17 @@ def parse_number(text: str) -> float:
         else:
             value = float(cleaned)
     except (ValueError, ZeroDivisionError):
-        raise ExpressionError(f"{text.strip()!r} is not a number; write e.g. 2, -1.5, 1e-3 or -3/2") from None
+        raise ExpressionError(f"{_quoted(cleaned)} is not a number; write e.g. 2, -1.5, 1e-3 or -3/2") from None
     if not math.isfinite(value):
-        raise ExpressionError(f"{text.strip()!r} is not a finite number")
+        raise ExpressionError(f"{_quoted(cleaned)} is not a finite number")
     return value
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut short: a pasted megabyte must not be echoed back (or re-wrapped)."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
 def parse_assignments(text: str) -> dict[str, float]:

@@ -36,3 +36,7 @@ __all__ = [
     "accuracy",
     "datasets",
 ]
+
+#: Marks this package as gradstep's: the command line checks for this line (without importing) to tell
+#: gradstep's package from another distribution's of the same import name.
+__distribution__ = "gradstep"

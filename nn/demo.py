@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, dot, no_grad
-from autograd.files import atomic_path, atomic_write_bytes
+from autograd.files import atomic_path, atomic_write_bytes, check_folder_writable, describe_os_error
 from autograd.view import GraphView, format_number
 
 from .datasets import make_moons
@@ -326,6 +326,10 @@ def draw_neuron(picture: NeuronPicture, svg_path: Path, html_path: Path) -> None
 
 
 # ---- the command ----------------------------------------------------------------------------------------
+#: What `gradstep demo` writes into --out (checked to be writable before training starts).
+OUTPUT_FILES = ("decision_boundary.png", "loss_curve.png", "neuron_graph.svg", "neuron_backprop.html")
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--epochs",
@@ -357,8 +361,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        check_folder_writable(out, OUTPUT_FILES)  # before training, not after it
     except OSError as err:
-        print(f"gradstep demo: cannot create the output folder {str(out)!r}: {err.strerror}", file=sys.stderr)
+        print(f"gradstep demo: the output folder (--out) cannot be used: {describe_os_error(err)}", file=sys.stderr)
         return 2
     print("gradstep demo: a neural network learns to tell two interleaving half-moons apart.\n")
     began = time.perf_counter()

@@ -29,11 +29,12 @@ import math
 import numbers
 import os
 import random
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from autograd import Value, dot
-from autograd.files import atomic_write_text
+from autograd.files import atomic_write_text, file_kind
 
 __all__ = [
     "Parameter",
@@ -46,17 +47,23 @@ __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "MAX_PARAMETERS",
+    "max_model_file_bytes",
     "class_key",
 ]
 
 FORMAT = "gradstep-model"
 FORMAT_VERSION = 1
 
-#: ``load`` refuses files whose architecture has more parameters than this. Every parameter is a
-#: Python object (roughly 100 bytes with its float), so 10 million of them take over a gigabyte and
-#: many seconds to build: far beyond what a scalar engine can train, and a likely sign of a damaged or
-#: hostile file. (The largest model in the course has a few hundred.)
-MAX_PARAMETERS = 10_000_000
+#: Neither building (``MLP(...)``, ``Layer(...)``, ``Neuron(...)``) nor ``load`` goes beyond this many
+#: parameters. Every parameter is a Python object (a few hundred bytes with its float, name and
+#: graph slots): a million of them take seconds to build and tens of seconds to load, far beyond what
+#: a scalar engine can train, and in a file a likely sign of damage or hostility. (The largest model
+#: in the course has a few hundred.) Raise it deliberately if you really mean to go bigger.
+MAX_PARAMETERS = 1_000_000
+
+#: A saved parameter takes about 55 bytes of JSON (its dotted name, the number, indentation); ``load``
+#: refuses a file larger than this many bytes per allowed parameter before reading any of it.
+BYTES_PER_PARAMETER = 160
 
 #: The activation functions a neuron can apply to its weighted sum ("linear" applies none).
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -93,6 +100,36 @@ def make_rng(rng: random.Random | int | None) -> random.Random:
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         return random.Random(int(rng))
     raise TypeError(f"rng must be an int seed, a random.Random or None, got {type(rng).__name__} {rng!r}")
+
+
+def max_model_file_bytes() -> int:
+    """The largest model file ``load`` reads: room for ``MAX_PARAMETERS`` parameters, plus a margin."""
+    return MAX_PARAMETERS * BYTES_PER_PARAMETER + 64 * 1024
+
+
+def _digits(n: int) -> int:
+    return int(abs(n).bit_length() * math.log10(2)) + 1
+
+
+def _how_many(n: int) -> str:
+    """``n`` with thousands separators, or its size in digits when it is too long to print usefully."""
+    return f"{n:,}" if n.bit_length() <= 200 else f"about 10^{_digits(n) - 1:,}"
+
+
+def _size_text(n: int) -> str:
+    """A layer size as it was typed, or a stand-in when printing it would be useless (or impossible)."""
+    return str(n) if n.bit_length() <= 64 else f"<a {_digits(n):,}-digit number>"
+
+
+def _check_budget(what: str, count: int) -> None:
+    """Refuse to build a model of more than ``MAX_PARAMETERS`` parameters (before building any of it)."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{what} would have {_how_many(count)} parameters, over the limit of {MAX_PARAMETERS:,} "
+            "(nn.module.MAX_PARAMETERS): a scalar engine builds each one as a Python object, so this would "
+            "take minutes and gigabytes. Use smaller layers (the course's models have a few hundred "
+            "parameters), or raise nn.module.MAX_PARAMETERS if you really mean it"
+        )
 
 
 def _check_count(owner: str, name: str, n: Any) -> int:
@@ -271,6 +308,15 @@ class Module:
         written.
         """
         name = os.fspath(path)
+        try:
+            return cls._load(name)
+        except RecursionError:
+            raise ValueError(f"model file {name!r} is nested too deeply to be a saved model") from None
+        except MemoryError:
+            raise ValueError(f"model file {name!r} needs more memory than this machine has to load") from None
+
+    @classmethod
+    def _load(cls: type[M], name: str) -> M:
         body = _read_model_file(name)
         klass = _find_class(name, body["class"])
         if not issubclass(klass, cls):
@@ -362,13 +408,13 @@ def _check_size(name: str, klass: type[Module], config: Mapping[str, Any], store
     for what, n in (("describes a model with", count), ("stores", stored)):
         if n is not None and n > MAX_PARAMETERS:
             raise ValueError(
-                f"{name!r} {what} {n:,} parameters, over the limit of {MAX_PARAMETERS:,} "
+                f"{name!r} {what} {_how_many(n)} parameters, over the limit of {MAX_PARAMETERS:,} "
                 "(nn.module.MAX_PARAMETERS) for a scalar engine; refusing to build it"
             )
     if count is not None and count != stored:
         raise ValueError(
             f"{name!r} does not describe a valid {klass.__qualname__} (wrong architecture): its config "
-            f"{json.dumps(config)} means {count:,} parameters but the file stores {stored:,}"
+            f"{_config_text(config)} means {_how_many(count)} parameters but the file stores {stored:,}"
         )
 
 
@@ -390,6 +436,17 @@ def _walk_value(name: str, value: Any) -> Iterator[tuple[str, Parameter]]:
                 yield from _walk_value(f"{name}.{i}", item)
 
 
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _config_text(config: Mapping[str, Any]) -> str:
+    try:
+        return _short(json.dumps(config))
+    except (TypeError, ValueError, RecursionError):
+        return "(its config)"
+
+
 def _few(names: Sequence[str], n: int = 3) -> str:
     shown = ", ".join(names[:n])
     return shown + (f", … {len(names) - n} more" if len(names) > n else "")
@@ -406,15 +463,7 @@ def _checksum(body: Mapping[str, Any]) -> str:
 
 def _read_model_file(name: str) -> dict[str, Any]:
     """Parse and verify a saved model, or raise ValueError that names the file and the problem."""
-    try:
-        with open(name, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        raise ValueError(
-            f"no model file at {name!r} (missing file; save one with model.save(path))"
-        ) from None
-    except OSError as err:
-        raise ValueError(f"cannot read model file {name!r}: {err.strerror}") from None
+    raw = _read_bounded(name)
     if not raw.strip():
         raise ValueError(f"model file {name!r} is empty ({len(raw)} bytes); it was never written completely")
     try:
@@ -423,6 +472,8 @@ def _read_model_file(name: str) -> dict[str, Any]:
         raise ValueError(f"model file {name!r} is not text (not UTF-8), so it is not a saved model") from None
     try:
         body = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"model file {name!r} is nested too deeply to be a saved model") from None
     except json.JSONDecodeError as err:
         cut = err.pos >= len(text.rstrip())
         why = "it ends too early (truncated)" if cut else f"line {err.lineno}, column {err.colno}: {err.msg}"
@@ -442,7 +493,7 @@ def _read_model_file(name: str) -> dict[str, Any]:
     stored = body.pop("checksum")
     try:
         actual = _checksum(body)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         actual = None
     if stored != actual:
         raise ValueError(
@@ -450,6 +501,36 @@ def _read_model_file(name: str) -> dict[str, Any]:
             "(edited or damaged); refusing to load it"
         )
     return body
+
+
+def _read_bounded(name: str) -> bytes:
+    """The bytes of a model file, after checking (without reading) that it is a regular file of a size
+    a model within ``MAX_PARAMETERS`` can have. A fifo or device is refused without blocking."""
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ValueError(f"no model file at {name!r} (missing file; save one with model.save(path))") from None
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the name
+        raise ValueError(f"cannot read model file {name!r}: {getattr(err, 'strerror', None) or err}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise ValueError(f"{name!r} is {file_kind(info.st_mode)}, not a model file (a regular file written by save)")
+    with os.fdopen(fd, "rb") as handle:
+        limit = max_model_file_bytes()
+        if info.st_size > limit:
+            raise ValueError(
+                f"model file {name!r} is {info.st_size:,} bytes, more than a model within the limit of "
+                f"{MAX_PARAMETERS:,} parameters (nn.module.MAX_PARAMETERS) can take ({limit:,} bytes); "
+                "refusing to read it"
+            )
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as err:
+            raise ValueError(f"cannot read model file {name!r}: {err.strerror or err}") from None
+    if len(raw) > limit:  # it grew while we looked
+        raise ValueError(f"model file {name!r} is larger than {limit:,} bytes; refusing to read it")
+    return raw
 
 
 # ---- the network ---------------------------------------------------------------------------------------
@@ -464,6 +545,7 @@ class Neuron(Module):
     def __init__(self, nin: int, activation: str = "relu", rng: random.Random | int | None = None) -> None:
         self.nin = _check_count("Neuron", "nin", nin)
         self.activation = _check_activation("Neuron", activation)
+        _check_budget(f"Neuron({_size_text(self.nin)})", self.nin + 1)
         r = make_rng(rng)
         bound = 1.0 / math.sqrt(self.nin)
         self.w = [Parameter(r.uniform(-bound, bound), f"w{i + 1}") for i in range(self.nin)]
@@ -507,6 +589,7 @@ class Layer(Module):
         self.nin = _check_count("Layer", "nin", nin)
         self.nout = _check_count("Layer", "nout", nout)
         self.activation = _check_activation("Layer", activation)
+        _check_budget(f"Layer({_size_text(self.nin)}, {_size_text(self.nout)})", self.nout * (self.nin + 1))
         r = make_rng(rng)
         self.neurons = [Neuron(self.nin, self.activation, r) for _ in range(self.nout)]
         self.place("")
@@ -554,8 +637,12 @@ class MLP(Module):
         if not self.nouts:
             raise ValueError("MLP: nouts must name at least one layer, e.g. [16, 16, 1]")
         self.activation = _check_activation("MLP", activation)
-        r = make_rng(rng)
         sizes = [self.nin, *self.nouts]
+        _check_budget(
+            f"MLP({_size_text(self.nin)}, [{', '.join(map(_size_text, self.nouts))}])",
+            sum(nout * (nin + 1) for nin, nout in zip(sizes, sizes[1:])),
+        )
+        r = make_rng(rng)
         last = len(self.nouts) - 1
         self.layers = [
             Layer(sizes[i], sizes[i + 1], "linear" if i == last else self.activation, r)

@@ -312,7 +312,7 @@ def fit(
             history.stop_reason = f"ran all {epochs} epochs"
     finally:
         if bar is not None:
-            bar.close()
+            _close_bar(bar)
     return history
 
 
@@ -336,6 +336,22 @@ def _current_lr(optimizer: Any) -> float:
     if groups:
         return float(groups[0].get("lr", math.nan))
     return math.nan
+
+
+def _close_bar(bar: Any) -> None:
+    """Close the bar at the epoch training stopped at: "70/70", not frozen at "35% 70/200".
+
+    (In a notebook, tqdm also paints a bar closed short of its total red, as if training had failed.)
+    """
+    done = bar.n
+    if done < (bar.total or 0):
+        bar.total = done
+        container = getattr(bar, "container", None)  # tqdm.notebook's widget keeps its own maximum
+        children: Any = getattr(container, "children", ())
+        if len(children) >= 2 and hasattr(children[-2], "max"):
+            children[-2].max = max(done, 1)
+        bar.refresh()
+    bar.close()
 
 
 def _progress_bar(total: int, enabled: bool) -> Any:

@@ -27,3 +27,7 @@ from .optimizer import Optimizer
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler", "lr_find", "LRFinderResult"]
+
+#: Marks this package as gradstep's: the command line checks for this line (without importing) to tell
+#: gradstep's package from another distribution's of the same import name.
+__distribution__ = "gradstep"

@@ -18,7 +18,14 @@ from typing import Any
 
 from autograd import Value, enable_grad
 
-__all__ = ["Optimizer", "check_number"]
+__all__ = ["Optimizer", "check_number", "check_flag"]
+
+
+def check_flag(owner: str, name: str, value: Any) -> bool:
+    """Return ``value`` if it is True or False, or raise ValueError naming it (1 and "yes" are refused)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{owner}: {name} must be True or False, got {value!r}")
+    return value
 
 
 def check_number(
@@ -187,6 +194,8 @@ class Optimizer:
             if "betas" in group:
                 group["betas"] = tuple(group["betas"])
             group["params"] = mine["params"]
+            for key, value in self.defaults.items():  # a setting newer than the save takes its default
+                group.setdefault(key, copy.deepcopy(value))
             self._check_group(group)
             new_groups.append(group)
         new_state: dict[Value, dict[str, Any]] = {}

@@ -2,6 +2,7 @@
 
 The update for one parameter θ with gradient g at step t (PyTorch's documented algorithm):
 
+    g ← −g                              if maximize (climb the objective instead of descending it)
     g ← g + λ·θ                         if weight_decay λ ≠ 0   (L2 penalty λ/2·θ²)
     b ← g                               at the first step, if momentum μ ≠ 0
     b ← μ·b + (1 − τ)·g                 afterwards (τ = dampening)
@@ -10,6 +11,9 @@ The update for one parameter θ with gradient g at step t (PyTorch's documented 
 
 Plain SGD (μ = 0) is the bare learning loop: θ ← θ − lr·∂L/∂θ. Momentum keeps a running sum of past
 gradients, so steps build up speed along directions the gradient keeps pointing to.
+``maximize=True`` negates the gradient first, as PyTorch does, so the momentum buffer accumulates the
+ascent direction (and weight decay still pulls θ towards 0): SGD(maximize=True) on the profit P(x)
+walks x up to the critical point 3, as SGD on the loss −P does.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, check_flag, check_number
 
 __all__ = ["SGD"]
 
@@ -42,6 +46,8 @@ class SGD(Optimizer):
         dampening: float = 0.0,
         nesterov: bool = False,
         weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
@@ -49,6 +55,7 @@ class SGD(Optimizer):
             "dampening": dampening,
             "nesterov": nesterov,
             "weight_decay": weight_decay,
+            "maximize": maximize,
         }
         super().__init__(params, defaults)
 
@@ -60,8 +67,8 @@ class SGD(Optimizer):
             "SGD", "dampening", group["dampening"], 0.0, high=1.0, high_open=False
         )
         group["weight_decay"] = check_number("SGD", "weight_decay", group["weight_decay"], 0.0)
-        if not isinstance(group["nesterov"], bool):
-            raise ValueError(f"SGD: nesterov must be True or False, got {group['nesterov']!r}")
+        check_flag("SGD", "nesterov", group["nesterov"])
+        check_flag("SGD", "maximize", group["maximize"])
         if group["nesterov"] and (group["momentum"] <= 0.0 or group["dampening"] != 0.0):
             raise ValueError(
                 "SGD: nesterov=True needs momentum > 0 and dampening = 0, "
@@ -75,8 +82,9 @@ class SGD(Optimizer):
         dampening = group["dampening"]
         nesterov = group["nesterov"]
         decay = group["weight_decay"]
+        maximize = group["maximize"]
         for p in group["params"]:
-            g = p.grad
+            g = -p.grad if maximize else p.grad
             if decay != 0.0:
                 g = g + decay * p.data
             if momentum != 0.0:

@@ -4,7 +4,6 @@ settings it reaches the accuracy the README promises."""
 from __future__ import annotations
 
 import re
-
 import shutil
 
 import pytest

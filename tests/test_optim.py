@@ -62,6 +62,9 @@ SGD_CASES = {
     "weight_decay": {"weight_decay": 0.05},
     "all": {"momentum": 0.7, "dampening": 0.1, "weight_decay": 0.02},
     "nesterov_decay": {"momentum": 0.5, "nesterov": True, "weight_decay": 0.1},
+    "maximize": {"maximize": True},
+    "maximize_all": {"momentum": 0.7, "dampening": 0.1, "weight_decay": 0.02, "maximize": True},
+    "maximize_nesterov_decay": {"momentum": 0.5, "nesterov": True, "weight_decay": 0.1, "maximize": True},
 }
 
 
@@ -70,6 +73,7 @@ def test_sgd_matches_the_update_rule_written_out_by_hand(name):
     kw = SGD_CASES[name]
     lr, mu = 0.05, kw.get("momentum", 0.0)
     tau, decay, nesterov = kw.get("dampening", 0.0), kw.get("weight_decay", 0.0), kw.get("nesterov", False)
+    maximize = kw.get("maximize", False)
     ps = fresh()
     opt = SGD(ps, lr=lr, **kw)
     theta = list(START)
@@ -77,6 +81,8 @@ def test_sgd_matches_the_update_rule_written_out_by_hand(name):
     for _ in range(6):
         grads = gradients(ps)
         for i, g in enumerate(grads):
+            # PyTorch's documented algorithm: g ← −∇f if maximize, then weight decay, momentum, the step
+            g = -g if maximize else g
             g = g + decay * theta[i]
             if mu:
                 buf[i] = g if buf[i] is None else mu * buf[i] + (1 - tau) * g
@@ -87,25 +93,98 @@ def test_sgd_matches_the_update_rule_written_out_by_hand(name):
             assert abs(p.data - t) <= 1e-12
 
 
-@pytest.mark.parametrize("decay", [0.0, 0.03])
-def test_adam_matches_the_update_rule_written_out_by_hand(decay):
-    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
-    ps = fresh()
-    opt = Adam(ps, lr=lr, betas=(b1, b2), eps=eps, weight_decay=decay)
-    theta, m, v = list(START), [0.0] * 3, [0.0] * 3
-    for t in range(1, 8):
+ADAM_CASES = {
+    "plain": {},
+    "weight_decay": {"weight_decay": 0.03},
+    "amsgrad": {"amsgrad": True},
+    "maximize": {"maximize": True},
+    "amsgrad_maximize_decay": {"amsgrad": True, "maximize": True, "weight_decay": 0.03},
+}
+
+
+def _adam_by_hand(kw: dict, lr: float, b1: float, b2: float, eps: float, steps: int) -> list[list[float]]:
+    """PyTorch's documented Adam, written out for floats: the parameters after each step."""
+    decay, amsgrad, maximize = kw.get("weight_decay", 0.0), kw.get("amsgrad", False), kw.get("maximize", False)
+    ps = fresh()  # only for the gradients at each point, set from theta
+    theta, m, v, v_max = list(START), [0.0] * 3, [0.0] * 3, [0.0] * 3
+    history = []
+    for t in range(1, steps + 1):
+        for p, x in zip(ps, theta):
+            p.data = x
         grads = gradients(ps)
         for i, g in enumerate(grads):
+            g = -g if maximize else g
             g = g + decay * theta[i]
             m[i] = b1 * m[i] + (1 - b1) * g
             v[i] = b2 * v[i] + (1 - b2) * g * g
             m_hat = m[i] / (1 - b1**t)
-            v_hat = v[i] / (1 - b2**t)
+            if amsgrad:
+                v_max[i] = max(v_max[i], v[i])
+                v_hat = v_max[i] / (1 - b2**t)
+            else:
+                v_hat = v[i] / (1 - b2**t)
             theta[i] = theta[i] - lr * m_hat / (math.sqrt(v_hat) + eps)
+        history.append(list(theta))
+    return history
+
+
+# β₂ = 0.6 lets v follow g² within a few steps, so it also falls and AMSGrad's max matters.
+ADAM_SETTINGS = {"lr": 0.3, "betas": (0.9, 0.6), "eps": 1e-8}
+
+
+@pytest.mark.parametrize("name", ADAM_CASES)
+def test_adam_matches_the_update_rule_written_out_by_hand(name):
+    kw = ADAM_CASES[name]
+    lr, (b1, b2), eps = ADAM_SETTINGS["lr"], ADAM_SETTINGS["betas"], ADAM_SETTINGS["eps"]
+    expected = _adam_by_hand(kw, lr, b1, b2, eps, 8)
+    ps = fresh()
+    opt = Adam(ps, **ADAM_SETTINGS, **kw)
+    for want in expected:
+        gradients(ps)
         opt.step()
-        for p, want in zip(ps, theta):
-            assert abs(p.data - want) <= 1e-12
-    assert opt.state[ps[0]]["step"] == 7
+        for p, x in zip(ps, want):
+            assert abs(p.data - x) <= 1e-12
+    assert opt.state[ps[0]]["step"] == 8
+
+
+def test_amsgrad_changes_the_path_and_only_ever_shrinks_the_denominator():
+    plain = _adam_by_hand({}, 0.3, 0.9, 0.6, 1e-8, 8)
+    ams = _adam_by_hand({"amsgrad": True}, 0.3, 0.9, 0.6, 1e-8, 8)
+    assert max(abs(a - b) for a, b in zip(plain[-1], ams[-1])) > 1e-3  # the cases above test something
+    ps = fresh()
+    opt = Adam(ps, **ADAM_SETTINGS, amsgrad=True)
+    seen = []
+    for _ in range(8):
+        gradients(ps)
+        opt.step()
+        state = opt.state[ps[0]]
+        assert state["max_exp_avg_sq"] >= state["exp_avg_sq"]
+        seen.append(state["max_exp_avg_sq"])
+    assert seen == sorted(seen)
+
+
+@pytest.mark.parametrize("make", [lambda x: SGD([x], lr=0.1, maximize=True),
+                                  lambda x: SGD([x], lr=0.05, momentum=0.5, maximize=True),
+                                  lambda x: Adam([x], lr=0.5, maximize=True)])
+def test_maximize_climbs_the_profit_to_its_critical_point_3(make):
+    x = Value(12.0)
+    opt = make(x)
+    for _ in range(400):
+        opt.zero_grad()
+        profit(x).backward()  # the objective itself, no minus sign: maximize=True climbs it
+        opt.step()
+    assert x.data == pytest.approx(3.0, abs=1e-3)
+
+
+def test_maximize_with_sgd_is_sgd_on_the_negated_loss():
+    a, b = Value(12.0), Value(12.0)
+    up, down = SGD([a], lr=0.05, momentum=0.9, maximize=True), SGD([b], lr=0.05, momentum=0.9)
+    for _ in range(20):
+        up.zero_grad(), down.zero_grad()
+        profit(a).backward()
+        (-profit(b)).backward()
+        up.step(), down.step()
+        assert a.data == b.data
 
 
 def test_adam_first_step_moves_each_parameter_by_about_lr():
@@ -151,13 +230,14 @@ def test_sgd_agrees_with_pytorch(name):
     assert ours == pytest.approx(theirs, abs=1e-12)
 
 
-@pytest.mark.parametrize("decay", [0.0, 0.03])
-def test_adam_agrees_with_pytorch(decay):
+@pytest.mark.parametrize("name", ADAM_CASES)
+def test_adam_agrees_with_pytorch(name):
     torch = pytest.importorskip(
         "torch", reason="PyTorch is not installed: the hand-written formulas still check Adam"
     )
-    theirs = _torch_run(torch, lambda ps: torch.optim.Adam(ps, lr=0.01, weight_decay=decay), 7)
-    ours = _our_run(lambda ps: Adam(ps, lr=0.01, weight_decay=decay), 7)
+    kw = ADAM_CASES[name]
+    theirs = _torch_run(torch, lambda ps: torch.optim.Adam(ps, **ADAM_SETTINGS, **kw), 7)
+    ours = _our_run(lambda ps: Adam(ps, **ADAM_SETTINGS, **kw), 7)
     assert ours == pytest.approx(theirs, abs=1e-12)
 
 
@@ -177,7 +257,12 @@ def test_adam_agrees_with_pytorch(decay):
         (lambda ps: Adam(ps, betas=(0.9, -0.1)), "betas[1]"),
         (lambda ps: Adam(ps, betas=(0.9,)), "betas"),
         (lambda ps: Adam(ps, eps=-1e-8), "eps"),
+        (lambda ps: Adam(ps, eps=0), "eps=0.0; it must lie in (0, ∞)"),
         (lambda ps: Adam(ps, weight_decay=-0.1), "weight_decay"),
+        (lambda ps: Adam(ps, amsgrad=1), "amsgrad must be True or False"),
+        (lambda ps: Adam(ps, maximize="yes"), "maximize must be True or False"),
+        (lambda ps: SGD(ps, lr=0.1, maximize=None), "maximize must be True or False"),
+        (lambda ps: SGD(ps, lr=0.1, nesterov=1), "nesterov must be True or False"),
     ],
 )
 def test_bad_hyper_parameters_raise_value_error_naming_them(make, words):
@@ -251,7 +336,30 @@ def test_step_with_a_closure_returns_its_loss():
     assert opt.step(closure).data == pytest.approx(before)
 
 
-@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.05, momentum=0.9), lambda ps: Adam(ps, lr=0.01)])
+def test_adam_with_eps_zero_used_to_divide_zero_by_zero():
+    # Why eps must be > 0: a parameter whose gradient is 0 has m = v = 0, so the step is 0/0.
+    x = Value(1.0)
+    with pytest.raises(ValueError, match="0 would divide 0 by 0"):
+        Adam([x], eps=0.0)
+    opt = Adam([x], eps=1e-8)
+    opt.step()  # grad 0: no move, no error
+    assert x.data == 1.0
+
+
+def test_a_state_dict_saved_before_maximize_and_amsgrad_existed_still_loads():
+    x = Value(1.0)
+    opt = Adam([x], lr=0.1)
+    old = json.loads(json.dumps(opt.state_dict()))
+    for key in ("amsgrad", "maximize"):
+        del old["param_groups"][0][key]
+    fresh_opt = Adam([x], lr=0.1, amsgrad=True)  # a setting the save lacks takes this optimizer's value
+    fresh_opt.load_state_dict(old)
+    assert fresh_opt.param_groups[0]["amsgrad"] is True and fresh_opt.param_groups[0]["maximize"] is False
+    fresh_opt.step()
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.05, momentum=0.9), lambda ps: Adam(ps, lr=0.01),
+                                  lambda ps: Adam(ps, lr=0.01, amsgrad=True, maximize=True)])
 def test_state_dict_survives_json_and_resumes_identically(make):
     ps = fresh()
     opt = make(ps)

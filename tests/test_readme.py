@@ -44,6 +44,7 @@ def test_the_tour_runs_and_prints_what_it_promises(tmp_path: Path, monkeypatch: 
     printed = out.getvalue().splitlines()
     assert printed[: len(promised)] == promised
     assert (tmp_path / "tour.svg").read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+    assert [p.name for p in tmp_path.iterdir()] == ["tour.svg"]  # no stray DOT file beside it
 
 
 def _transcript(heading: str, command_prefix: str) -> tuple[str, list[str]]:

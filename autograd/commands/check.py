@@ -60,16 +60,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     refuse = parser.error
 
     def error(message: str) -> NoReturn:
+        # (An expression or formula that starts with "-", like "-x**2", is taken as one: see autograd.__main__.)
         if "--derivative" in message and "expected one argument" in message:
             message += (
                 '. A formula that starts with "-" looks like an option: write it with "=", '
                 'e.g. --derivative="-4*x + 12"'
-            )
-        if "EXPR" in message:
-            # argparse reads "-x**2" as an unknown option, and then misses the expression.
-            message += (
-                '. An expression that starts with "-" looks like an option: put -- before it '
-                '(gradstep check --at x=1 -- "-x**2") or start it with a space (" -x**2")'
             )
         # argparse prints "PROG: error: MESSAGE" on one line: fold the message to fit beside the prefix.
         prefix = " " * len(f"{parser.prog}: error: ")
@@ -81,8 +76,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
-    except BrokenPipeError:
-        raise  # the reader of stdout went away (| head): the command line's main ends quietly
+    except OSError:
+        raise  # the reader went away (| head), a full disk: the command line's main says so in one line
     except ExpressionError as err:
         _refuse(str(err))
         return 2

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from ..expr import ExpressionError, parse_assignments, parse_expression
+from ..files import NotARegularFileError, describe_os_error
 from ..trace import compute_trace
 from ..view import GraphView, format_number
 
@@ -58,9 +59,8 @@ def run(args: argparse.Namespace) -> int:
         return _refuse(str(err), 1)
     except BrokenPipeError:
         raise  # the reader of our output went away (`| head`): the command line stops quietly
-    except OSError as err:
-        detail = f"{err.strerror}: {err.filename}" if err.strerror and err.filename else str(err)
-        return _refuse(f"cannot write the file: {detail}", 1)
+    except OSError as err:  # a file, or stdout itself (a full disk), could not be written
+        return _refuse(describe_os_error(err), 2 if isinstance(err, NotARegularFileError) else 1)
     except ArithmeticError as err:
         return _refuse(f"cannot compute this: {err}", 2)
 

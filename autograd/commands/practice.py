@@ -119,8 +119,8 @@ def session(exercise: Exercise, stdin: TextIO, out: TextIO, echo: bool = False) 
                 out.write("\n\n(no more input)\n")
                 return _finish(exercise, out)
             text = line.strip()
-            if echo:
-                out.write(text + "\n")
+            if echo:  # a pasted megabyte is not repeated back in full
+                out.write((text if len(text) <= 200 else f"{text[:200]}… ({len(text):,} characters)") + "\n")
             command = text.lower()
             if command in _HINT:
                 _say(out, "hint: " + exercise.hint(question.index))

@@ -93,7 +93,8 @@ def significant_digits(rtol: float) -> int:
     """
     if rtol <= 0:
         return 17
-    return max(1, min(17, math.ceil(1 - math.log10(2 * rtol) - 1e-12)))
+    # log10(2) + log10(rtol), not log10(2 * rtol): 2 * rtol overflows to inf for rtol near 1e308
+    return max(1, min(17, math.ceil(1 - math.log10(2) - math.log10(rtol) - 1e-12)))
 
 
 def digits_to_tell(a: float, b: float, minimum: int = 6) -> int:
