@@ -422,9 +422,13 @@ def estimate_limit(f: Callable[[Any], Any], x: Value | float, side: int = 0) -> 
     if best is None:
         return LimitEstimate(math.nan, math.nan, math.nan, False, tuple(quotients))
     _, spread, value, h = best
-    # Round-off in a quotient at step h is about ε·|f|/h; allow for it, and for 1e-5 of the value.
-    noise = 1e3 * EPSILON * max(abs(centre), 1e-300) / h if math.isfinite(centre) else 0.0
-    converged = spread <= 1e-5 * abs(value) + noise + 1e-12
+    # Round-off in a quotient at step h is about ε·|f|/h; allow for it, and for 1e-5 of the value. A
+    # limit of 0 (x² at 0, x·sin x at 0) has no size of its own to be 1e-5 of: there the quotients
+    # close in on 0 like h does, so measure them against f's typical slope near x instead (how much f
+    # changes over 0.1·s), or every flat point would be called "no limit".
+    slope_scale = size / (0.1 * scale) if math.isfinite(size) else 0.0
+    noise = 1e3 * EPSILON * max(abs(centre), size, 1e-300) / h if math.isfinite(centre) else 0.0
+    converged = spread <= 1e-5 * max(abs(value), slope_scale) + noise + 1e-12
     return LimitEstimate(value, spread, h, converged, tuple(quotients))
 
 

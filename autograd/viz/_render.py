@@ -12,12 +12,16 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
 from ..files import atomic_write
+from .layout import check_budget
 
 __all__ = ["GraphvizNotFound", "Graph", "to_svg", "to_svgs", "save_graph", "atomic_write", "inline_svg", "INSTALL_HINT"]
 
@@ -48,20 +52,40 @@ def _require_dot() -> None:
         raise GraphvizNotFound()
 
 
-class Graph(graphviz.Digraph):
-    """A :class:`graphviz.Digraph` whose rendering explains how to install Graphviz when ``dot`` is missing."""
+#: Seconds before a rendering says what it is doing, and before it is stopped.
+PROGRESS_AFTER = 1.0
+DOT_TIMEOUT = 60.0
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+
+class Graph(graphviz.Digraph):
+    """A :class:`graphviz.Digraph` whose rendering explains how to install Graphviz when ``dot`` is missing.
+
+    ``layout`` (set by the drawing) holds the measured size of the layout; a picture too big for dot
+    to finish quickly is refused before dot starts (see :mod:`autograd.viz.layout`).
+    """
+
+    layout: dict[str, Any] | None = None
+
+    def copy(self) -> Graph:
+        twin = super().copy()
+        twin.layout = self.layout
+        return twin
+
+    def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - graphviz's name
         _require_dot()
-        try:
-            return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound as err:
-            if isinstance(err, GraphvizNotFound):
-                raise
-            raise GraphvizNotFound(str(err)) from err
+        encoding = kwargs.pop("encoding", None)
+        if args or kwargs or (self.engine or "dot") != "dot":  # anything unusual: graphviz's own pipe
+            _check([self])
+            try:
+                return super().pipe(format, *args, encoding=encoding, **kwargs)
+            except graphviz.ExecutableNotFound as err:
+                raise GraphvizNotFound(str(err)) from err
+        data = run_dot([self], format or self.format or "svg")
+        return data.decode(encoding) if encoding else data
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
         _require_dot()
+        _check([self])
         try:
             return super().render(*args, **kwargs)
         except graphviz.ExecutableNotFound as err:
@@ -72,14 +96,59 @@ class Graph(graphviz.Digraph):
 
 def to_svg(graph: graphviz.Digraph) -> str:
     """Render with ``dot`` and return the SVG text. Raises :class:`GraphvizNotFound` without ``dot``."""
-    if not isinstance(graph, Graph):
-        _require_dot()
+    return run_dot([graph], "svg").decode("utf-8")
+
+
+def _check(graphs: Sequence[graphviz.Digraph]) -> None:
+    """Refuse up front what dot would take too long for (see :func:`autograd.viz.layout.check_budget`)."""
+    sizes = [getattr(g, "layout", None) or {} for g in graphs]
+    if not any(sizes):
+        return
+    biggest = max(sizes, key=lambda s: s.get("cells", 0))
+    check_budget(sum(s.get("cells", 0) for s in sizes), frames=len(graphs), nodes=biggest.get("nodes", 0),
+                 busiest=biggest.get("busiest", ""), uses=biggest.get("uses", 0))
+
+
+def run_dot(graphs: Sequence[graphviz.Digraph], fmt: str) -> bytes:
+    """Run ``dot -T fmt`` on one or more graphs, bounded in time and saying why when it is slow.
+
+    A layout too big to finish quickly is refused before dot starts; one that takes more than
+    :data:`PROGRESS_AFTER` seconds says so on stderr; dot is stopped after :data:`DOT_TIMEOUT` seconds
+    with a message naming what to do. Reads and writes dot's pipes at the same time (no deadlock).
+    """
+    _require_dot()
+    _check(graphs)
+    source = "\n".join(g.source for g in graphs).encode("utf-8")
+    sizes = [getattr(g, "layout", None) or {} for g in graphs]
+    nodes = sum(s.get("nodes", 0) for s in sizes)
+    what = f"{nodes} values" if nodes else "the graph"
+    if len(graphs) > 1:
+        what += f" in {len(graphs)} frames"
+    done = threading.Event()
+
+    def progress() -> None:
+        if not done.wait(PROGRESS_AFTER):
+            print(f"gradstep: Graphviz is laying out {what}; this can take a few seconds …", file=sys.stderr,
+                  flush=True)
+
+    reporter = threading.Thread(target=progress, daemon=True)
+    reporter.start()
     try:
-        return graph.pipe(format="svg", encoding="utf-8")
-    except graphviz.ExecutableNotFound as err:
-        if isinstance(err, GraphvizNotFound):
-            raise
+        run = subprocess.run(["dot", f"-T{fmt}"], input=source, capture_output=True, check=False,
+                             timeout=DOT_TIMEOUT)
+    except FileNotFoundError as err:
         raise GraphvizNotFound(str(err)) from err
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(
+            f"Graphviz's dot did not finish laying out {what} in {DOT_TIMEOUT:.0f} s and was stopped; draw a "
+            "smaller piece of the graph, or print the backprop steps as text (gradstep graph EXPR --steps)"
+        ) from None
+    finally:
+        done.set()
+    if run.returncode != 0:
+        raise RuntimeError(f"Graphviz's dot failed (exit {run.returncode}): "
+                           f"{run.stderr.decode('utf-8', 'replace').strip()[:500]}")
+    return run.stdout
 
 
 _FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".jpg": "jpg", ".jpeg": "jpg"}
@@ -101,16 +170,37 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], dpi: float
     if dpi is not None and fmt != "svg":
         graph = graph.copy()
         graph.attr("graph", dpi=str(dpi))
-    if not isinstance(graph, Graph):
-        _require_dot()
-    try:
-        data = graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound as err:
-        if isinstance(err, GraphvizNotFound):
-            raise
-        raise GraphvizNotFound(str(err)) from err
+    data = run_dot([graph], fmt)
+    if fmt == "pdf":
+        data = reproducible_pdf(data)
     atomic_write(path, data)
     return path
+
+
+_PDF_DATE = re.compile(rb"/CreationDate \(D:[0-9+\-Z']+\)")
+
+
+def reproducible_pdf(data: bytes) -> bytes:
+    """The PDF with its creation date fixed, so the same graph gives the same bytes every run.
+
+    Graphviz's cairo writer stamps ``/CreationDate (D:…)`` with the current time (whatever
+    SOURCE_DATE_EPOCH says). The stamp is replaced by one of exactly the same length, taken from
+    SOURCE_DATE_EPOCH when set (else 2000-01-01), so the cross-reference offsets stay right.
+    """
+    import time
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    when = time.gmtime(int(epoch)) if epoch.isdigit() else time.gmtime(946684800)
+    stamp = time.strftime("%Y%m%d%H%M%S", when).encode("ascii")
+
+    def fixed(match: re.Match[bytes]) -> bytes:
+        old = match.group(0)
+        new = b"/CreationDate (D:" + stamp + b"Z"
+        if len(new) + 1 > len(old):  # never expected: keep the file valid rather than shift offsets
+            return old
+        return new + b" " * (len(old) - len(new) - 1) + b")"
+
+    return _PDF_DATE.sub(fixed, data)
 
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.S)
@@ -143,16 +233,7 @@ def to_svgs(graphs: list[graphviz.Digraph]) -> list[str]:
     """
     if not graphs:
         return []
-    _require_dot()
-    source = "\n".join(g.source for g in graphs).encode("utf-8")
-    try:
-        done = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, check=False)
-    except FileNotFoundError as err:
-        raise GraphvizNotFound(str(err)) from err
-    if done.returncode != 0:
-        raise RuntimeError(f"Graphviz's dot failed (exit {done.returncode}): "
-                           f"{done.stderr.decode('utf-8', 'replace').strip()[:500]}")
-    out = done.stdout.decode("utf-8")
+    out = run_dot(graphs, "svg").decode("utf-8")
     docs = ["<?xml" + part for part in out.split("<?xml")[1:]]
     if len(docs) != len(graphs):  # never expected; fall back to one run per graph rather than misalign
         return [to_svg(g) for g in graphs]

@@ -23,7 +23,7 @@ from ..trace import BackpropStep, Trace, compute_trace
 from ..value import Value
 from ..view import GraphView, format_number, view_of
 from ._render import Graph
-from .graph import FONT_SIZE, Snapshot, Style, build_digraph, snapshot, text_width
+from .graph import FONT_SIZE, Snapshot, Style, build_digraph, escape_controls, picture_text, snapshot, text_width
 
 __all__ = ["backprop_frames", "frames_and_trace", "stepper_steps", "DEFAULT_FRAME_NODES", "RUNNING_TERMS"]
 
@@ -162,7 +162,12 @@ def _through(step: int) -> Callable[[int], bool]:
     return lambda s: s <= step
 
 
+def _caption_text(line: str) -> str:
+    # Control characters escaped as in node names; a line is cut only when it would pass dot's limit.
+    return html.escape(picture_text(line) if len(line) > 4000 else escape_controls(line))
+
+
 def caption_html(lines: list[str]) -> str:
     """A step's explanation as an HTML-like label body: the headline in bold, then one line per parent."""
-    body = [f"<B>{html.escape(lines[0])}</B>"] + [html.escape(line) for line in lines[1:]]
+    body = [f"<B>{_caption_text(lines[0])}</B>"] + [_caption_text(line) for line in lines[1:]]
     return f'<FONT POINT-SIZE="{FONT_SIZE}">' + "<BR/>".join(body) + "<BR/></FONT>"

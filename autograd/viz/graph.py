@@ -10,6 +10,7 @@ depend only on the graph (node ids are positions in the traversal, never ``id()`
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from ..ops import DOT, LEAKY_RELU, POWC, SUM
 from ..value import Value
 from ..view import GraphView, format_number, too_big
 from ._render import FONT, Graph
+from .layout import layout_attrs, layout_cells
 
 __all__ = ["draw_graph", "Snapshot", "NodeView", "snapshot", "build_digraph", "DEFAULT_MAX_NODES", "KINDS"]
 
@@ -125,13 +127,33 @@ def _roles(node: Value) -> tuple[str, ...]:
 
 
 # ---- DOT ----------------------------------------------------------------------------------------------
+#: A name longer than this is cut in pictures (with its length said), so a label stays readable and
+#: dot's 16,384-character limit on one node's label is never reached.
+MAX_NAME = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """Control characters written as escapes (``\\x00``, ``\\t``): dot rejects or mangles them."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
+def picture_text(text: str) -> str:
+    """``text`` as a picture can show it: control characters (NUL, tab, newline, …) written as escapes
+    like ``\\x00`` (dot rejects them or breaks the line), and a very long text cut with its length."""
+    text = escape_controls(text)
+    if len(text) > MAX_NAME:
+        text = f"{text[:MAX_NAME - 20]}… ({len(text):,} characters)"
+    return text
+
+
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(picture_text(text), quote=True)
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> int:
     """A generous estimate of the drawn width of ``text`` in points (for reserving cell widths)."""
-    return int(len(text) * size * _CHAR_WIDTH + 12)
+    return int(len(picture_text(text)) * size * _CHAR_WIDTH + 12)  # as drawn: escaped, long names cut
 
 
 @dataclass
@@ -223,6 +245,13 @@ def build_digraph(
            bgcolor="white", pad="0.1" if style.tight else "0.2")
     g.attr("node", fontname=FONT, fontsize=str(FONT_SIZE))
     g.attr("edge", fontname=FONT, fontsize="12", color="#555555", arrowsize="0.8")
+    # Measured before dot runs: big layouts get capped placement, too big ones are refused on rendering.
+    labelled = style.edge_text is not None or any(any(view.roles) for view in snap.nodes)
+    cells, busiest, uses = layout_cells([view.parents for view in snap.nodes], labelled)
+    if layout_attrs(cells):
+        g.attr("graph", **layout_attrs(cells))
+    g.layout = {"cells": cells, "nodes": len(snap.nodes), "uses": uses,
+                "busiest": snap.nodes[busiest].name if snap.nodes else ""}
     for i, view in enumerate(snap.nodes):
         g.node(view.id, label=_node_label(i, view, show_grad, style), shape="plain")
         if not view.op_label:

@@ -46,15 +46,51 @@ CELLS = [
         ## The limit definition
 
         Move x a little, by h, and see how much P changes. The change divided by h is the slope of the
-        line through the two points (a *secant*):
+        line through the two points (x, P(x)) and (x + h, P(x + h)), a *secant*:
 
-        (P(x + h) − P(x)) / h
+        $$\frac{P(x+h) - P(x)}{h}$$
 
-        As h shrinks, the secant turns into the tangent, and the slope becomes the derivative:
+        As h shrinks, the second point slides towards the first, the secant turns into the tangent, and its
+        slope becomes the derivative:
 
-        **P′(x) = lim_{h→0} (P(x + h) − P(x)) / h**
+        $$P'(x) = \lim_{h \to 0} \frac{P(x+h) - P(x)}{h}$$
 
-        Let's compute the quotient at x = 12 for smaller and smaller h.
+        Here is that picture at the top of the hill, x = 3, for h = 2, 1, 0.5 and 0.1.
+        """
+    ),
+    code(
+        """
+        a = 3.0
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+        xs = [a - 2.6 + i * 0.01 for i in range(521)]
+        ax.plot(xs, [profit(x) for x in xs], color="black", lw=2, label="P(x) = −2x² + 12x − 10")
+        secant_slopes = {}
+        for h, color in [(2.0, "#d62728"), (1.0, "#ff7f0e"), (0.5, "#2ca02c"), (0.1, "#1f77b4")]:
+            slope = (profit(a + h) - profit(a)) / h
+            secant_slopes[h] = slope
+            line = [a - 1.0, a + 2.4]
+            ax.plot(line, [profit(a) + slope * (x - a) for x in line], color=color, lw=1.6,
+                    label=f"secant, h = {h:g}: slope {slope:g}")
+            ax.plot([a + h], [profit(a + h)], "o", color=color, ms=7)
+        ax.plot([a - 2.6, a + 2.6], [profit(a)] * 2, "--", color="black", lw=1.4,
+                label="tangent at x = 3: slope P′(3) = 0")
+        ax.plot([a], [profit(a)], "o", color="black", ms=8)
+        ax.set_ylim(-6, 10)
+        ax.set_xlabel("x (units made)")
+        ax.set_ylabel("profit P(x)")
+        ax.set_title("Secants through (3, P(3)) turn into the tangent as h → 0")
+        ax.legend(fontsize=8, loc="lower center")
+        plt.show()
+
+        for h, slope in secant_slopes.items():   # the slope of each secant is exactly −2h here
+            assert abs(slope - (-2 * h)) < 1e-12, (h, slope)
+        """
+    ),
+    md(
+        r"""
+        Each secant's slope is −2h (the algebra below says why), so as h → 0 the slopes go −4, −2, −1,
+        −0.2, … → 0: the flat tangent at the top. Now compute the quotient at x = 12 for smaller and
+        smaller h.
         """
     ),
     code(
@@ -70,11 +106,11 @@ CELLS = [
         r"""
         The numbers settle towards −36. The algebra says why. Expand P(x + h):
 
-        P(x + h) − P(x) = −2(x + h)² + 12(x + h) − 10 − (−2x² + 12x − 10) = −4xh − 2h² + 12h
+        $$P(x+h) - P(x) = -2(x+h)^2 + 12(x+h) - 10 - (-2x^2 + 12x - 10) = -4xh - 2h^2 + 12h$$
 
         Divide by h: **−4x + 12 − 2h**. Let h go to 0 and what is left is
 
-        **P′(x) = −4x + 12**, so P′(12) = −48 + 12 = −36.
+        $$P'(x) = \lim_{h \to 0} \left(-4x + 12 - 2h\right) = -4x + 12, \qquad P'(12) = -48 + 12 = -36.$$
 
         The quotient at a finite h is off by exactly −2h, which is the pattern in the table above. The
         cell below checks that against the algebra.
@@ -118,16 +154,43 @@ CELLS = [
     code(
         """
         hs = [row.h for row in table]
-        floor = 1e-17  # an error of exactly 0 cannot be drawn on a log scale
-        fig, ax = plt.subplots(figsize=(7, 4))
-        ax.loglog(hs, [max(row.forward_error, floor) for row in table], "o-", label="forward quotient")
-        ax.loglog(hs, [max(row.central_error, floor) for row in table], "s-", label="central quotient")
+        floor = 1e-17  # an error of exactly 0 cannot be drawn on a log scale: it is drawn at the floor
+        forward = [max(row.forward_error, floor) for row in table]
+        central = [max(row.central_error, floor) for row in table]
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        # Two styles, so that where the curves meet (below h ≈ 1e-8 both are round-off) neither hides:
+        # filled circles on a solid line, open squares on a dashed one.
+        ax.loglog(hs, forward, "o-", color="#1f77b4", ms=8, lw=2, label="forward (P(x+h) − P(x))/h")
+        ax.loglog(hs, central, "s--", color="#d62728", ms=9, lw=1.6, mfc="none", mew=1.8,
+                  label="central (P(x+h) − P(x−h))/2h")
+        ax.axvline(1e-8, color="grey", lw=0.8, ls=":")
+        ax.text(1.2e-8, 1e-2, "√ε ≈ 1e-8:\\nround-off wins\\nbelow here", fontsize=8, color="grey")
         ax.invert_xaxis()
-        ax.set_title("Error of the difference quotient at x = 12, as h shrinks →")
+        ax.set_title("Error of the difference quotients at x = 12, as h shrinks →")
         ax.set_xlabel("step size h")
         ax.set_ylabel("|quotient − P′(12)|")
-        ax.legend()
+        ax.legend(loc="upper center", fontsize=9)
         plt.show()
+        """
+    ),
+    md(
+        r"""
+        ## At the top of the hill: zeros by luck
+
+        At x = 3 the derivative is 0. Look at the forward column for tiny h: some quotients are *exactly*
+        0. That is not the limit being reached: P(3 + h) and P(3) are so close that the computer rounds
+        them to the same number, so their difference is 0, and it only happens to match P′(3) = 0. The
+        table stars those zeros (`0*`) and picks no "best h" from them.
+        """
+    ),
+    code(
+        """
+        top = limit_table(profit, 3.0)
+        print(top)
+        lucky = [row for row in top if row.forward_cancels]
+        assert lucky and all(row.forward == 0.0 and row.h < 1e-8 for row in lucky)
+        assert not top.best_forward.forward_cancels         # the best h is a real one
+        assert abs(top[0].forward - (-2 * 0.1)) < 1e-12     # the quotient is −2h, as the algebra says
         """
     ),
     md(

@@ -13,6 +13,9 @@ CELLS = [
         arithmetic. To get the GRADIENT, autograd needs to know *how* every number was made. So it does the
         arithmetic with `Value` objects, and each result remembers its inputs and the operation that made
         it. Together they form a **computation graph**: the record backprop walks through (notebook 03).
+
+        **Goal:** build expressions from Values, read what each node records, and predict what the
+        graph of an expression looks like before you draw it.
         """
     ),
     code(
@@ -114,6 +117,15 @@ CELLS = [
           flows back along both: for y = x·x + 2x, dy/dx = x + x + 2 = 8 at x = 3.
         - Nodes without a label get a stand-in name in the picture (`n1`, `n2`, … in the order they were
           computed, an unlabeled output `out`); constants are `k1`, `k2`, … with their number beside them.
+
+        **Predict first:** how many nodes (values: inputs, constants and results) does the graph of
+        y = x·x + 2·x have, and how many arrows leave x? Fill in the cell, then run the one after it.
+        """
+    ),
+    code(
+        """
+        my_node_count = None     # nodes in the graph of y = x*x + 2*x
+        my_arrows_from_x = None  # how many times x is used
         """
     ),
     code(
@@ -124,7 +136,30 @@ CELLS = [
         y.backward()
         print("y =", y.data, "  dy/dx =", x.grad)
         assert y.data == 15.0 and x.grad == 2 * 3.0 + 2
+
+        def nodes_of(root):
+            seen, todo = set(), [root]
+            while todo:
+                node = todo.pop()
+                if node not in seen:
+                    seen.add(node)
+                    todo.extend(node.parents)
+            return seen
+
+        nodes = nodes_of(y)
+        uses_of_x = sum(parent is x for node in nodes for parent in node.parents)
+        if my_node_count is None or my_arrows_from_x is None:
+            print("Fill in both predictions in the cell above first.")
+        else:
+            print(f"nodes: you said {my_node_count}, " + ("right" if my_node_count == len(nodes) else "not quite")
+                  + f"; arrows out of x: you said {my_arrows_from_x}, "
+                  + ("right" if my_arrows_from_x == uses_of_x else "not quite") + ". Check against the picture.")
         draw_graph(y)
+        """
+    ),
+    code(
+        """
+        assert len(nodes) == 5 and uses_of_x == 3   # x, the constant 2, x·x, 2·x, y; x feeds x·x twice and 2·x
         """
     ),
     md(

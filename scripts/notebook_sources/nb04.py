@@ -13,9 +13,12 @@ CELLS = [
         complains. So we check it against something independent: the **limit definition** from notebook 01.
         Nudge one input by a tiny ε up and down and see how the output moves:
 
-        ∂f/∂x ≈ (f(x + ε) − f(x − ε)) / 2ε   (a *central difference*)
+        $$\frac{\partial f}{\partial x} \approx \frac{f(x + \varepsilon) - f(x - \varepsilon)}{2\varepsilon}\qquad\mathrm{(a\ central\ difference)}$$
 
         `gradcheck` does this for every input and puts it beside autograd's answer.
+
+        **Goal:** read a gradcheck report, recognise a failing one and its cause, know when a "failure" is
+        a kink rather than a bug, and check a derivative you worked out yourself.
         """
     ),
     code(
@@ -179,6 +182,52 @@ CELLS = [
         second = gradgradcheck(lambda x, y: (x * y).tanh(), [Value(0.5, "x"), Value(-1.0, "y")])
         print(second)
         assert second.ok and len(second.rows) == 4
+        """
+    ),
+    md(
+        r"""
+        ## Your turn: check a derivative you work out
+
+        Take g(x) = x · sin(x). Work out g′(x) on paper (the product rule: (uv)′ = u′v + uv′), write it
+        as a Python function of a float x in `my_derivative`, and run the check below:
+        `check_derivative(g, my_derivative, points)` puts your formula beside the limit of the
+        difference quotients at each point and names the first point where they disagree.
+        """
+    ),
+    code(
+        """
+        import math
+
+        from autograd.check import check_derivative
+
+        def g(x):
+            return x * x.sin()
+
+        def my_derivative(x):
+            return None        # your g'(x), e.g. with math.sin(x) and math.cos(x)
+        """
+    ),
+    code(
+        """
+        points = [-2.0, -0.5, 0.0, 1.0, 2.5]
+        if my_derivative(1.0) is None:
+            print("Write your formula in my_derivative above (it returns None now), run it, then run this cell.")
+        else:
+            display(check_derivative(g, my_derivative, points))
+        """
+    ),
+    md(
+        r"""
+        A classic slip is to forget one half of the product rule: x·cos(x) alone, or sin(x) alone. The
+        check below shows what the report says for that slip; compare it with yours.
+        """
+    ),
+    code(
+        """
+        slip = check_derivative(g, lambda x: x * math.cos(x), points)
+        print(slip.verdict())
+        assert not slip.ok
+        assert check_derivative(g, lambda x: math.sin(x) + x * math.cos(x), points).ok   # the product rule
         """
     ),
     md(
