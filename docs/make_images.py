@@ -83,18 +83,24 @@ def make_recorder_png(path: Path, frame: int = 6) -> Path:
         return _screenshot(page_path, path, HEIGHT, lambda page: _press_right(page, frame - 1), ".legend", 8)
 
 
-def make_quiz_png(path: Path, step: int = 7, wrong: str = "2") -> Path:
-    """The quiz at b's step with the classic 'local derivative only' answer typed in."""
+def make_quiz_png(path: Path, wrong: str = "2") -> Path:
+    """The quiz at b's step, the earlier questions answered right, with the classic 'local derivative
+    only' answer typed in for b."""
+    right = ["-2", "4", "-2", "-2", "6"]  # ∂L/∂d, ∂L/∂f, ∂L/∂e, ∂L/∂c, ∂L/∂a, worked out by hand
 
-    def answer_wrong(page) -> None:
-        _press_right(page, step - 1)
+    def answer(page) -> None:
+        page.click("#next")  # step 1, the output: nothing to ask
+        for value in right:
+            page.fill("#quiz-input", value)
+            page.press("#quiz-input", "Enter")
+            page.click("#next")
         page.fill("#quiz-input", wrong)
         page.press("#quiz-input", "Enter")
         page.evaluate("document.activeElement.blur()")  # no focus ring in the picture
 
     with tempfile.TemporaryDirectory() as tmp:
         page_path = save_backprop_html(lecture_graph().L, Path(tmp) / "quiz.html", quiz=True)
-        return _screenshot(page_path, path, HEIGHT, answer_wrong, "#answer", 6)
+        return _screenshot(page_path, path, HEIGHT, answer, "#answer", 6)
 
 
 def main() -> int:

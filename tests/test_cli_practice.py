@@ -54,7 +54,7 @@ def test_all_right_exits_0_through_the_real_command():
     answers = [str(BY_HAND[label]) for label in _order()]
     done = _gradstep(EXPR, "--at", AT, stdin="\n".join(answers) + "\n")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Score: 6 of 6 right" in done.stdout
+    assert "Score: 6 of 6 right first time: that is backprop by hand." in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     asked = re.findall(r"\[\d/6\] ∂out/∂(\w+) = \?", done.stdout)
     assert asked == _order()
@@ -66,9 +66,9 @@ def test_mixed_session_with_hint_non_number_and_a_wrong_answer():
     lines = []
     for label in order:
         if label == "a":
-            lines += ["h", "six", "", "2"]  # a hint, a non-number, a blank line, then a's value
+            lines += ["h", "six", "", "2", "6"]  # a hint, a non-number, a blank line, a's value, then right
         elif label == "b":
-            lines += ["-3/2"]  # a fraction that is wrong and matches no pattern
+            lines += ["-3/2", "5", "7"]  # three wrong answers that match no mistake: the answer is shown
         else:
             lines.append(str(BY_HAND[label]))
     code, out = _session(lines)
@@ -77,17 +77,66 @@ def test_mixed_session_with_hint_non_number_and_a_wrong_answer():
     assert "'six' is not a number" in out
     assert "Type a number" in out
     assert "the value, not the gradient" in out and "You gave 2.0, which is the value of a" in out
-    assert "you gave -1.5, but the right answer is -4.0" in out
-    assert "Score: 4 of 6 right" in out
-    assert out.count("∂out/∂a = ?") == 4  # asked again after h, the non-number and the blank line
+    # b's first two misses name no mistake and do not give -4; the third shows the right working
+    flat = " ".join(out.split())
+    assert "You gave -1.5: that fits none of the classic mistakes" in flat
+    assert "For -1.5 to be right, ∂out/∂n1 would have to be -0.75 (it is -2.0)" in flat
+    assert "That was the last try. Not quite: you gave 7.0, but the right answer is -4.0" in flat
+    b_part = flat.split("[6/6]", 1)[1].split("That was the last try")[0]
+    assert "-4" not in b_part
+    assert "Score: 4 of 6 right first time, 1 after retries, 1 revealed, 0 skipped." in out
+    assert out.count("∂out/∂a = ?") == 5  # asked again after h, the non-number, the blank line, the miss
+    assert out.count("∂out/∂b = ?") == 3
 
 
-def test_named_mistake_in_the_feedback():
+def test_a_wrong_answer_names_the_mistake_without_the_right_number_and_asks_again():
     order = _order()
-    lines = [("2" if label == "b" else str(BY_HAND[label])) for label in order]  # ∂(a·b)/∂b = a = 2
+    lines = []
+    for label in order:
+        lines += ["2", "-4"] if label == "b" else [str(BY_HAND[label])]  # ∂(a·b)/∂b = a = 2, then right
+    code, out = _session(lines)
+    assert code == 0  # every question answered right, one after a retry
+    flat = " ".join(out.split())
+    assert ("✗ Not yet (local derivative only). You gave 2.0, which is ∂(a·b)/∂b = a = 2.0, the local derivative "
+            "only (n1 = a·b). Multiply it by the upstream gradient ∂out/∂n1 = -2.0. Try again (2 tries left)") in flat
+    retry = flat.split("✗ Not yet", 1)[1].split("[6/6]")[0]
+    assert "-4" not in retry  # the right answer is not given away
+    assert "Score: 5 of 6 right first time, 1 after retries, 0 revealed, 0 skipped." in out
+
+
+def test_s_shows_the_answer_and_three_misses_show_it_too():
+    order = _order()
+    lines = []
+    for label in order:
+        if label == "a":
+            lines.append("s")
+        elif label == "b":
+            lines += ["4", "-2", "2"]  # sign, upstream only, local only: three tries used
+        else:
+            lines.append(str(BY_HAND[label]))
     code, out = _session(lines)
     assert code == 1
-    assert "✗ Wrong (local derivative only). You gave 2.0, which is ∂(a·b)/∂b = a = 2.0" in out
+    flat = " ".join(out.split())
+    assert "Answer: ∂out/∂a = ∂out/∂n1 · ∂(a·b)/∂a = -2.0 × (-3.0) = 6.0" in flat
+    assert "Not yet (wrong sign)" in flat and "Not yet (upstream gradient only)" in flat
+    assert "Wrong (local derivative only), and that was the last try. You gave 2.0" in flat
+    assert "-2.0 × 2.0 = -4.0" in flat.split("last try", 1)[1]
+    assert "Score: 4 of 6 right first time, 0 after retries, 2 revealed, 0 skipped." in out
+
+
+def test_an_ambiguous_answer_names_every_mistake_that_fits():
+    # at a = -1: ∂out/∂b = ∂out/∂n1 · a = -2 · (-1) = 2, so -2 is a sign slip and also ∂out/∂n1 alone
+    ex = Exercise.from_expression(EXPR, at="a=-1,b=-3,c=10,f=-2")
+    order = [q.label for q in ex.questions]
+    lines = []
+    for label in order:
+        lines += ["-2", "2"] if label == "b" else [str(ex.expected(order.index(label)))]
+    code, out = _session(lines, ex)
+    flat = " ".join(out.split())
+    assert "Not yet (upstream gradient only or wrong sign)" in flat
+    assert ("You gave -2.0, which fits more than one classic mistake here: it is the upstream gradient "
+            "∂out/∂n1 = -2.0 only, and it is also the right size with the wrong sign.") in flat
+    assert code == 0
 
 
 def test_quit_stops_with_the_score():
@@ -95,7 +144,7 @@ def test_quit_stops_with_the_score():
     done = _gradstep(EXPR, "--at", AT, stdin=f"{first}\nq\n-4\n")
     assert done.returncode == 1
     assert "Stopped." in done.stdout
-    assert "Score: 1 of 6 right (5 not answered)" in done.stdout
+    assert "Score: 1 of 6 right first time, 0 after retries, 0 revealed, 5 skipped" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 
 
@@ -103,7 +152,7 @@ def test_end_of_input_ends_gracefully():
     done = _gradstep(EXPR, "--at", AT, stdin="-2\n4\n")
     assert done.returncode == 1
     assert "no more input" in done.stdout
-    assert "Score: 2 of 6 right (4 not answered)" in done.stdout
+    assert "Score: 2 of 6 right first time, 0 after retries, 0 revealed, 4 skipped" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     empty = _gradstep(EXPR, "--at", AT, stdin="")
     assert empty.returncode == 1 and "Traceback" not in empty.stdout + empty.stderr
@@ -166,7 +215,7 @@ def test_a_4_digit_answer_is_right_on_a_graph_shown_rounded():
     slope = 1 - math.tanh(0.5) ** 2
     assert f"{slope:.4g}" == "0.7864"
     done = _gradstep("(a*b + c).tanh()", "--at", "a=2,b=-3,c=6.5", stdin="0.7864\nq\n")
-    assert "✓ Right" in done.stdout and "Score: 1 of 5 right" in done.stdout, done.stdout
+    assert "✓ Right" in done.stdout and "Score: 1 of 5 right first time" in done.stdout, done.stdout
     assert "4 significant digits" in " ".join(done.stdout.split())  # the intro says what precision is asked for
     strict = _gradstep("(a*b + c).tanh()", "--at", "a=2,b=-3,c=6.5", "--rtol", "1e-6", stdin="0.7864\nq\n")
     assert "✗" in strict.stdout and "Close" in strict.stdout and "rtol=1e-06" in " ".join(strict.stdout.split())

@@ -20,8 +20,8 @@ from autograd.practice import (
     MISTAKES,
     Exercise,
     GradReport,
-    check_grads,
     make_exercise,
+    mark_gradients,
     quiz_questions,
 )
 
@@ -36,10 +36,10 @@ def _row(report: GradReport, label: str):
     return row
 
 
-# ---- check_grads on the lecture graph -------------------------------------------------------------
+# ---- mark_gradients on the lecture graph -------------------------------------------------------------
 def test_right_answers_are_ok():
     g = lecture_graph()
-    report = check_grads(g.L, LECTURE)
+    report = mark_gradients(g.L, LECTURE)
     assert report.ok
     assert all(row.correct and row.mistake is None for row in report.rows)
     assert {row.label: row.expected for row in report.rows} == LECTURE
@@ -47,7 +47,7 @@ def test_right_answers_are_ok():
 
 def test_answers_may_be_keyed_by_node_and_given_as_fractions():
     g = lecture_graph()
-    report = check_grads(g.L, {g.a: 6, g.b: "-8/2", "c": -2.0})
+    report = mark_gradients(g.L, {g.a: 6, g.b: "-8/2", "c": -2.0})
     assert report.ok and [r.label for r in report.rows] == ["c", "a", "b"]  # backprop order
 
 
@@ -62,7 +62,7 @@ def test_answers_may_be_keyed_by_node_and_given_as_fractions():
 )
 def test_lecture_graph_mistakes_for_b(answer, mistake, must_say):
     g = lecture_graph()
-    row = check_grads(g.L, {"b": answer}).rows[0]
+    row = mark_gradients(g.L, {"b": answer}).rows[0]
     assert not row.correct
     assert row.mistake == mistake
     assert row.expected == -4.0 and row.answer == answer
@@ -72,14 +72,14 @@ def test_lecture_graph_mistakes_for_b(answer, mistake, must_say):
 
 def test_explanation_of_local_only_reads_as_the_chain_rule():
     g = lecture_graph()
-    row = check_grads(g.L, {"b": 2}).rows[0]
+    row = mark_gradients(g.L, {"b": 2}).rows[0]
     assert row.explanation.startswith("You gave 2.0, which is ∂(a·b)/∂b = a = 2.0, the local derivative only")
     assert "-2.0 × 2.0 = -4.0" in row.explanation
 
 
 def test_wrong_answer_matching_no_pattern_has_no_mistake():
     g = lecture_graph()
-    row = check_grads(g.L, {"b": 7.25}).rows[0]
+    row = mark_gradients(g.L, {"b": 7.25}).rows[0]
     assert not row.correct and row.mistake is None
     assert "-4.0" in row.explanation and "7.25" in row.explanation
 
@@ -88,17 +88,17 @@ def test_wrong_answer_matching_no_pattern_has_no_mistake():
 def test_a_plus_a_one_path_is_accumulation():
     a = Value(3.0, "a")
     b = a + a  # db/da = 2 (two uses, local derivative 1 each)
-    row = check_grads(b, {"a": 1}).rows[0]
+    row = mark_gradients(b, {"a": 1}).rows[0]
     assert row.mistake == "accumulation"  # also a local derivative, but accumulation comes first
     assert "2.0" in row.explanation
-    assert check_grads(b, {a: 2}).ok
+    assert mark_gradients(b, {a: 2}).ok
 
 
 @pytest.mark.parametrize("answer", [1.0, 3.0])  # the path through + gives 1, the path through x·y gives y = 3
 def test_x_times_y_plus_x_one_path_is_accumulation(answer):
     x, y = Value(2.0, "x"), Value(3.0, "y")
     L = x * y + x  # ∂L/∂x = y + 1 = 4
-    row = check_grads(L, {"x": answer}).rows[0]
+    row = mark_gradients(L, {"x": answer}).rows[0]
     assert row.expected == 4.0
     assert row.mistake == "accumulation"
 
@@ -106,7 +106,7 @@ def test_x_times_y_plus_x_one_path_is_accumulation(answer):
 def test_partial_sum_of_three_paths_is_accumulation():
     x, y, z = Value(2.0, "x"), Value(3.0, "y"), Value(5.0, "z")
     L = x * y + x * z + x  # ∂L/∂x = y + z + 1 = 9; y + z = 8 is two of three paths
-    report = check_grads(L, {"x": 8.0})
+    report = mark_gradients(L, {"x": 8.0})
     assert report.rows[0].expected == 9.0
     assert report.rows[0].mistake == "accumulation"
     assert "2 of the 3" in report.rows[0].explanation
@@ -116,9 +116,9 @@ def test_partial_sum_of_three_paths_is_accumulation():
 def test_no_sign_when_the_right_answer_is_zero():
     a, b = Value(2.0, "a"), Value(0.0, "b")
     L = a * b  # ∂L/∂a = b = 0
-    assert check_grads(L, {"a": 0.0}).ok
-    assert check_grads(L, {"a": -0.0}).ok
-    row = check_grads(L, {"a": 5.0}).rows[0]
+    assert mark_gradients(L, {"a": 0.0}).ok
+    assert mark_gradients(L, {"a": -0.0}).ok
+    row = mark_gradients(L, {"a": 5.0}).rows[0]
     assert row.mistake is None
     question = [q for q in quiz_questions(L) if q.label == "a"][0]
     assert "sign" not in {c.mistake for c in question.candidates}
@@ -127,17 +127,17 @@ def test_no_sign_when_the_right_answer_is_zero():
 def test_value_equal_to_gradient_is_right_not_value_not_grad():
     a, b = Value(2.0, "a"), Value(2.0, "b")
     L = a * b  # ∂L/∂a = b = 2 = a.data: the right answer, although it is also a's value
-    row = check_grads(L, {"a": 2.0}).rows[0]
+    row = mark_gradients(L, {"a": 2.0}).rows[0]
     assert row.correct and row.mistake is None
 
 
-# ---- check_grads contract -------------------------------------------------------------------------
-def test_check_grads_leaves_every_grad_unchanged():
+# ---- mark_gradients contract -------------------------------------------------------------------------
+def test_mark_gradients_leaves_every_grad_unchanged():
     g = lecture_graph()
     for i, node in enumerate(g):
         node.grad = 100.0 + i  # sentinels: any write would show
     before = [node.grad for node in g]
-    check_grads(g.L, {"a": 1, "b": 2, "e": 3, "L": 1})
+    mark_gradients(g.L, {"a": 1, "b": 2, "e": 3, "L": 1})
     quiz_questions(g.L)
     assert [node.grad for node in g] == before
 
@@ -145,7 +145,7 @@ def test_check_grads_leaves_every_grad_unchanged():
 def test_unknown_label_lists_the_usable_labels():
     g = lecture_graph()
     with pytest.raises(ValueError) as err:
-        check_grads(g.L, {"zz": 1.0})
+        mark_gradients(g.L, {"zz": 1.0})
     message = str(err.value)
     assert "'zz'" in message
     for label in "abcdef":
@@ -157,31 +157,31 @@ def test_shared_label_is_refused():
     y = Value(3.0, "y")
     L = x1 * y + x2
     with pytest.raises(ValueError, match="label of 2 nodes") as err:
-        check_grads(L, {"x": 3.0})
+        mark_gradients(L, {"x": 3.0})
     assert "y" in str(err.value)
-    assert check_grads(L, {x1: 3.0, x2: 1.0}).ok  # the nodes themselves still work
+    assert mark_gradients(L, {x1: 3.0, x2: 1.0}).ok  # the nodes themselves still work
 
 
 def test_node_outside_the_graph_is_refused():
     g = lecture_graph()
     stranger = Value(1.0, "s")
     with pytest.raises(ValueError, match="not part of the graph"):
-        check_grads(g.L, {stranger: 1.0})
+        mark_gradients(g.L, {stranger: 1.0})
 
 
 def test_bad_answers_are_refused_clearly():
     g = lecture_graph()
     with pytest.raises(ValueError, match="no answers"):
-        check_grads(g.L, {})
+        mark_gradients(g.L, {})
     with pytest.raises(TypeError, match="must be a number"):
-        check_grads(g.L, {"a": None})
+        mark_gradients(g.L, {"a": None})
     with pytest.raises(ValueError, match="not a number"):
-        check_grads(g.L, {"a": "six"})
+        mark_gradients(g.L, {"a": "six"})
 
 
 def test_report_text_and_html():
     g = lecture_graph()
-    report = check_grads(g.L, {"a": 6, "b": 2})
+    report = mark_gradients(g.L, {"a": 6, "b": 2})
     text = str(report)
     assert "✓" in text and "✗" in text and "local-only" in text
     assert "1 of 2 right" in text
@@ -189,7 +189,7 @@ def test_report_text_and_html():
     html = report._repr_html_()
     assert html.count("<tr") == 3 and "local-only" in html
     weird = Value(2.0, "<x>")
-    assert "&lt;x&gt;" in check_grads(weird * Value(3.0, "y"), {"<x>": 3.0})._repr_html_()
+    assert "&lt;x&gt;" in mark_gradients(weird * Value(3.0, "y"), {"<x>": 3.0})._repr_html_()
 
 
 # ---- Exercise ---------------------------------------------------------------------------------------
@@ -209,12 +209,59 @@ def test_exercise_answer_feedback_and_score():
     feedback = ex.answer(index["b"], 2)
     assert (feedback.correct, feedback.expected, feedback.mistake) == (False, -4.0, "local-only")
     assert "∂(a·b)/∂b = a = 2.0" in feedback.explanation
+    assert "-4" not in feedback.hint and "∂(a·b)/∂b = a = 2.0" in feedback.hint  # a hint, not the answer
     assert ex.answer(index["a"], "6").correct
-    assert ex.answer(index["b"], -4).correct  # a second try is marked, but the first one is scored
-    assert tuple(ex.score) == (1, 2, 6)
-    assert "1 of 6 right" in str(ex.score)
+    assert ex.answer(index["b"], -4).correct  # right after a retry: not right first time
+    assert tuple(ex.score) == (1, 2, 6, 1, 0)
+    assert str(ex.score) == "1 of 6 right first time, 1 after retries, 0 revealed, 4 skipped"
     with pytest.raises(IndexError):
         ex.answer(6, 1.0)
+
+
+def test_three_misses_reveal_the_answer_and_show_answer_reveals_it_at_once():
+    g = lecture_graph()
+    ex = Exercise(g.L)
+    index = {q.label: q.index for q in ex.questions}
+    tries = [ex.answer(index["b"], v) for v in (2, 4, 7)]  # local only, sign, nothing known
+    assert [(f.tries, f.revealed) for f in tries] == [(1, False), (2, False), (3, True)]
+    assert [f.mistakes for f in tries] == [("local-only",), ("sign",), ()]
+    assert all("-4" not in f.hint for f in tries)
+    assert "the right answer is -4.0" in tries[2].explanation  # the last miss shows the working
+    assert ex.tries_left(index["b"]) == 0
+    assert ex.answer(index["b"], -4).correct and ex.score.revealed == 1  # too late to count as right
+    assert ex.reveal(index["a"]) == "∂L/∂a = ∂L/∂e · ∂(a·b)/∂a = -2.0 × (-3.0) = 6.0 (with ∂(a·b)/∂a = b = -3.0)."
+    assert ex.answer(index["d"], -2).correct
+    score = ex.score
+    assert (score.right, score.retried, score.revealed, score.skipped) == (1, 0, 2, 3)
+
+
+def test_an_answer_that_fits_two_mistakes_names_both():
+    # L = d·f, d = e + c, e = a·b at a = -1, b = -3, c = 10, f = -2: ∂L/∂e = f = -2, ∂L/∂b = ∂L/∂e·a = 2.
+    # -2 is then both the upstream gradient alone and the right size with the wrong sign.
+    a, b, c, f = Value(-1.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    row = mark_gradients(L, {"b": -2}).rows[0]
+    assert (row.mistake, row.mistakes) == ("upstream-only", ("upstream-only", "sign"))
+    assert row.explanation.startswith(
+        "You gave -2.0, which fits more than one classic mistake here: it is the upstream gradient ∂L/∂e = "
+        "-2.0 only, and it is also the right size with the wrong sign. The right working: ∂L/∂b = ∂L/∂e · "
+        "∂(a·b)/∂b = -2.0 × (-1.0) = 2.0")
+    assert "upstream-only or sign" in str(mark_gradients(L, {"b": -2}))
+    assert "2.0" not in row.retry_hint.replace("-2.0", "")  # the hint names both, not the answer
+
+
+def test_a_wrong_answer_no_mistake_explains_says_what_it_would_have_needed():
+    g = lecture_graph()
+    row = mark_gradients(g.L, {"b": 5}).rows[0]  # ∂L/∂b = ∂L/∂e · a = -2 · 2; 5 fits no mistake
+    assert row.mistake is None and row.mistakes == ()
+    assert "the right answer is -4.0" in row.explanation
+    assert ("For 5.0 to be right, ∂L/∂e would have to be 2.5 (it is -2.0), or ∂(a·b)/∂b would have to be -2.5 "
+            "(it is a = 2.0).") in row.explanation
 
 
 def test_hint_is_the_chain_rule_in_symbols():
@@ -353,7 +400,7 @@ def test_make_exercise_arguments():
     assert (again.title, again.inputs_text()) == (ex.title, ex.inputs_text())
 
 
-# ---- quiz_questions agree with check_grads --------------------------------------------------------
+# ---- quiz_questions agree with mark_gradients --------------------------------------------------------
 def _graphs():
     g = lecture_graph()
     yield g.L
@@ -366,7 +413,7 @@ def _graphs():
 
 
 @pytest.mark.parametrize("graph", list(_graphs()), ids=lambda g: getattr(g, "title", None) or g.label)
-def test_quiz_questions_agree_with_check_grads(graph):
+def test_quiz_questions_agree_with_mark_gradients(graph):
     ex = graph if isinstance(graph, Exercise) else Exercise(graph)
     quiz = quiz_questions(ex)
     assert [q.label for q in quiz] == [q.label for q in ex.questions]
@@ -375,13 +422,13 @@ def test_quiz_questions_agree_with_check_grads(graph):
         assert q.expected == ex.expected(question.index)
         assert q.hint == ex.hint(question.index)
         assert (q.rtol, q.atol) == (ex.rtol, ex.atol)
-        right = check_grads(ex.root, {question.node: q.expected}, q.rtol, q.atol).rows[0]
+        right = mark_gradients(ex.root, {question.node: q.expected}, q.rtol, q.atol).rows[0]
         assert right.correct and right.explanation == q.right_text
         values = [c.value for c in q.candidates]
         for c in q.candidates:
             assert c.mistake in MISTAKES
             assert not math.isclose(c.value, q.expected, rel_tol=q.rtol, abs_tol=q.atol)
-            row = check_grads(ex.root, {question.node: c.value}, q.rtol, q.atol).rows[0]
+            row = mark_gradients(ex.root, {question.node: c.value}, q.rtol, q.atol).rows[0]
             assert not row.correct
             assert (row.mistake, row.explanation) == (c.mistake, c.explanation)
         assert len(values) == len(set(values))
@@ -407,7 +454,75 @@ def test_quiz_lists_the_lecture_graph_mistakes_for_b():
         "candidates",
         "right_text",
         "wrong_text",
+        "retry_text",
         "precision",
         "near",
     }
-    assert set(data["candidates"][0]) == {"value", "mistake", "explanation"}
+    assert set(data["candidates"][0]) == {"value", "mistake", "explanation", "mistakes", "hint"}
+
+
+def test_the_old_name_check_grads_still_marks_but_warns():
+    import autograd
+    from autograd.practice import check_grads
+
+    g = lecture_graph()
+    with pytest.warns(DeprecationWarning, match="mark_gradients"):
+        old = check_grads(g.L, {"b": 2})
+    assert old == mark_gradients(g.L, {"b": 2})
+    assert autograd.mark_gradients is mark_gradients
+    with pytest.warns(DeprecationWarning):
+        autograd.check_grads(g.L, LECTURE)
+
+
+def test_notebook_08_your_turn_starts_blank_and_the_solution_is_its_own_marked_cell():
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "08_practice.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    (turn,) = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "## Your turn" in c.source]
+    answer_cell = cells[turn + 1].source
+    blanks = re.search(r"my_answers = \{(.*?)\}", answer_cell).group(1)
+    assert re.findall(r'"(\w+)": \.\.\.', blanks) == ["d", "f", "e", "c", "a", "b"]
+    assert not re.search(r"\d", blanks)  # no answer given away
+    heading, solution = cells[turn + 2], cells[turn + 3]
+    assert heading.cell_type == "markdown" and "Solution" in heading.source
+    assert solution.cell_type == "code" and solution.source.startswith("# SOLUTION")
+    assert all(f'"{k}": {v:g}' in solution.source for k, v in LECTURE.items())
+
+
+# ---- a reused node's gradient written term by term (#12 §3) -------------------------------------------
+def _shared_cases():
+    x = Value(3.0, "x")
+    n1 = x * x
+    yield "x*x + x", n1 + x, x, ["1.0 + 3.0 + 3.0 = 7.0", "from out = n1 + x, then from n1 = x·x twice"]
+    a = Value(2.0, "a")
+    yield "a + a", a + a, a, ["1.0 + 1.0 = 2.0"]  # ∂/∂a (a + a) = 1 + 1
+    a = Value(1.0, "a")
+    b = a + a
+    b.label = "b"
+    c = b + b
+    c.label = "c"
+    yield "b = a + a; c = b + b", c, a, ["2.0 + 2.0 = 4.0", "from b = a + a twice"]  # ∂c/∂b = 2, twice
+    # one input feeding two neurons: h1 = relu(w1·x), h2 = relu(w2·x + 3); at x = 2 both are active
+    x, w1, w2 = Value(2.0, "x"), Value(3.0, "w1"), Value(-1.0, "w2")
+    h1, h2 = (w1 * x).relu(), (w2 * x + 3).relu()
+    h1.label, h2.label = "h1", "h2"
+    yield "neuron", h1 + h2, x, ["3.0 + (-1.0) = 2.0"]  # ∂/∂x = w1 + w2, the w1 term arrives first
+
+
+@pytest.mark.parametrize("case", list(_shared_cases()), ids=lambda case: case[0])
+def test_a_node_used_several_times_is_explained_term_by_term_in_arrival_order(case):
+    _, root, node, says = case
+    from autograd.view import GraphView
+
+    view = GraphView(root)
+    expected = view.grads[node]
+    arrived = [c.amount for c in view.terms[node]]
+    assert math.isclose(math.fsum(arrived), expected)
+    right = mark_gradients(root, {node: expected}).rows[0].explanation
+    wrong = mark_gradients(root, {node: expected + 0.37}).rows[0].explanation
+    for text in (right, wrong):
+        for phrase in says:
+            assert phrase in text, text

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from autograd import Value
 from autograd.backward import backprop_order
 from autograd.examples import lecture_graph
-from autograd.practice import EXACT, ROUNDED, Exercise, check_grads, quiz_questions
+from autograd.practice import EXACT, ROUNDED, Exercise, mark_gradients, quiz_questions
 from autograd.practice.diagnose import display_names
 from autograd.trace import node_names
 
@@ -37,10 +37,10 @@ def test_the_rounded_answers_are_the_hand_values_to_4_decimals():
     assert all(abs(TANH_GRADS[k] - v) < 1e-4 for k, v in ROUNDED_ANSWERS.items())
 
 
-# ---- check_grads keeps its documented defaults, and says why a near miss is wrong ------------------
-def test_check_grads_defaults_are_exact_but_a_near_miss_says_how_close_and_what_is_required():
+# ---- mark_gradients keeps its documented defaults, and says why a near miss is wrong ------------------
+def test_mark_gradients_defaults_are_exact_but_a_near_miss_says_how_close_and_what_is_required():
     L, *_ = _tanh_graph()
-    report = check_grads(L, ROUNDED_ANSWERS)
+    report = mark_gradients(L, ROUNDED_ANSWERS)
     assert not any(row.correct for row in report.rows)  # rtol=1e-6, atol=1e-9: DESIGN's defaults
     for row in report.rows:
         gap = abs(ROUNDED_ANSWERS[row.label] - TANH_GRADS[row.label]) / abs(TANH_GRADS[row.label])
@@ -50,10 +50,10 @@ def test_check_grads_defaults_are_exact_but_a_near_miss_says_how_close_and_what_
     assert "rtol=1e-3" in str(report)  # how to mark rounded answers
 
 
-def test_check_grads_with_rtol_1e_3_accepts_4_digit_answers():
+def test_mark_gradients_with_rtol_1e_3_accepts_4_digit_answers():
     L, *_ = _tanh_graph()
-    assert check_grads(L, ROUNDED_ANSWERS, rtol=1e-3).ok
-    report = check_grads(L, {"a": -1.17}, rtol=1e-3)  # 0.8 % off: a near miss at 4 digits
+    assert mark_gradients(L, ROUNDED_ANSWERS, rtol=1e-3).ok
+    report = mark_gradients(L, {"a": -1.17}, rtol=1e-3)  # 0.8 % off: a near miss at 4 digits
     (row,) = report.rows
     assert not row.correct and "Close" in row.explanation and "4 significant digits" in row.explanation
     assert "rtol=1e-3)" not in str(report)  # no advice to loosen what is already loose
@@ -61,7 +61,7 @@ def test_check_grads_with_rtol_1e_3_accepts_4_digit_answers():
 
 def test_a_wrong_answer_is_never_explained_with_numbers_that_read_the_same_as_the_right_ones():
     x, c = Value(2.0, "x"), Value(1.0000049, "c")
-    report = check_grads(x * c, {"x": 1, "c": 2.00001})  # ∂L/∂x = c = 1.0000049, ∂L/∂c = x = 2
+    report = mark_gradients(x * c, {"x": 1, "c": 2.00001})  # ∂L/∂x = c = 1.0000049, ∂L/∂c = x = 2
     for row in report.rows:
         assert not row.correct
         products = re.findall(r"(-?\d+(?:\.\d+)?) × \(?(-?\d+(?:\.\d+)?)\)? = (-?\d+(?:\.\d+)?)", row.explanation)
@@ -125,11 +125,11 @@ def _unlabeled_graph():
     return (a * b + c).tanh(), a, b, c
 
 
-def test_check_grads_and_quiz_questions_leave_labels_untouched():
+def test_mark_gradients_and_quiz_questions_leave_labels_untouched():
     L, *_ = _unlabeled_graph()
     nodes = backprop_order(L, include_leaves=True)
     before = [n.label for n in nodes]
-    check_grads(L, {nodes[1]: 0.0})
+    mark_gradients(L, {nodes[1]: 0.0})
     quiz_questions(L)
     assert [n.label for n in nodes] == before == [""] * len(nodes)
 
@@ -140,7 +140,7 @@ def test_the_stand_in_names_a_report_shows_are_accepted_as_keys():
     assert names[L] == "out" and {names[a], names[b], names[c]} == {"k1", "k2", "k3"}
     # by hand: n2 = a·b + c = -0.5 feeds tanh, so ∂L/∂n2 = 1 − tanh²(−0.5); ∂L/∂a = b · that
     n2 = L.parents[0]
-    report = check_grads(L, {names[n2]: TANH_SLOPE, names[a]: -1.5 * TANH_SLOPE, "out": 1.0})
+    report = mark_gradients(L, {names[n2]: TANH_SLOPE, names[a]: -1.5 * TANH_SLOPE, "out": 1.0})
     assert report.ok and [row.label for row in report.rows] == ["out", names[n2], names[a]]  # backprop order
 
 
@@ -148,14 +148,14 @@ def test_a_shared_label_error_lists_the_usable_and_the_duplicated_names():
     x1, x2 = Value(2.0, "x"), Value(3.0, "x")
     L = x1 * x2
     with pytest.raises(ValueError) as info:
-        check_grads(L, {"x": 3.0})
+        mark_gradients(L, {"x": 3.0})
     message = str(info.value)
     assert "label of 2 nodes" in message and "x#1, x#2" in message and "out" in message
     assert "(none)" not in message
-    report = check_grads(L, {"x#1": 3.0, "x#2": 2.0})  # ∂L/∂x1 = x2 = 3, ∂L/∂x2 = x1 = 2
+    report = mark_gradients(L, {"x#1": 3.0, "x#2": 2.0})  # ∂L/∂x1 = x2 = 3, ∂L/∂x2 = x1 = 2
     assert report.ok
     with pytest.raises(ValueError, match="use one of the names x#1, x#2, out"):
-        check_grads(L, {"nope": 1.0})
+        mark_gradients(L, {"nope": 1.0})
 
 
 _LABELS = st.sampled_from(["", "", "", "x", "x", "x1", "n1", "v1", "L", "out", "x#1", "p1"])

@@ -3,13 +3,16 @@
 Without EXPR a random exercise is made (--level 1: + and *; 2: - / **2 and an input used twice;
 3: a tanh neuron or an exp/log step, answers to 4 decimals); --seed repeats one. With EXPR, give
 every variable a value with --at. Answers are read line by line, so they can be piped in:
-numbers or fractions such as -3/2; h shows a hint, q quits.
+numbers or fractions such as -3/2; h shows a hint, s shows the answer, q quits. A wrong answer
+gets the mistake's name and a hint (never the right number) and another try; after the third miss
+the answer is shown.
 
 How exact: when every value and gradient is a small multiple of 0.5 (levels 1 and 2, and e.g.
 "(a*b + c)*f" at whole numbers) answers must be exact; otherwise 4 significant digits are enough
 (rtol=1e-3, atol=5e-5). --rtol/--atol set the tolerance (math.isclose) instead.
 
-Exit code: 0 when every answer was right, 1 otherwise, 2 on bad input (expression, --at, --level).
+Exit code: 0 when every question was answered right (retries count), 1 otherwise, 2 on bad input
+(expression, --at, --level).
 
 Examples:
   gradstep practice
@@ -29,10 +32,11 @@ import textwrap
 from typing import TextIO
 
 from ..expr import ExpressionError, parse_number
-from ..practice import LEVELS, MISTAKE_TITLES, Exercise, make_exercise
+from ..practice import LEVELS, MAX_TRIES, MISTAKE_TITLES, Exercise, make_exercise
 
 WIDTH = 100
 _HINT = ("h", "hint", "?")
+_SHOW = ("s", "show")
 _QUIT = ("q", "quit", "exit")
 
 
@@ -125,25 +129,32 @@ def session(exercise: Exercise, stdin: TextIO, out: TextIO, echo: bool = False) 
             if command in _HINT:
                 _say(out, "hint: " + exercise.hint(question.index))
                 continue
+            if command in _SHOW:
+                _say(out, "Answer: " + exercise.reveal(question.index))
+                break
             if command in _QUIT:
                 out.write("\nStopped.\n")
                 return _finish(exercise, out)
             if not text:
-                _say(out, "Type a number (e.g. -1.5 or -3/2), h for a hint, or q to quit.")
+                _say(out, "Type a number (e.g. -1.5 or -3/2), h for a hint, s to show the answer, or q to quit.")
                 continue
             try:
                 value = parse_number(text)
             except ExpressionError as err:
-                _say(out, f"{err}; or h for a hint, q to quit.")
+                _say(out, f"{err}; or h for a hint, s to show the answer, q to quit.")
                 continue
             feedback = exercise.answer(question.index, value)
             if feedback.correct:
                 _say(out, "✓ " + feedback.explanation)
-            elif feedback.mistake:
-                _say(out, f"✗ Wrong ({MISTAKE_TITLES[feedback.mistake]}). {feedback.explanation}")
-            else:
-                _say(out, "✗ " + feedback.explanation)
-            break
+                break
+            named = f" ({' or '.join(MISTAKE_TITLES[m] for m in feedback.mistakes)})" if feedback.mistakes else ""
+            if feedback.revealed:
+                head = f"Wrong{named}, and that was the last try." if named else "That was the last try."
+                _say(out, f"✗ {head} {feedback.explanation}")
+                break
+            left = exercise.tries_left(question.index)
+            _say(out, f"✗ Not yet{named}. {feedback.hint} Try again ({left} {'try' if left == 1 else 'tries'} "
+                      "left), h for a hint, s to show the answer.")
     return _finish(exercise, out)
 
 
@@ -157,7 +168,8 @@ def _intro(exercise: Exercise, out: TextIO) -> None:
     lines = [
         f"Backprop starts at {out_name} with ∂{out_name}/∂{out_name} = 1. Give each gradient in the order "
         f"backprop visits the nodes. {exercise.precision_text()}",
-        "Type a number (fractions like -3/2 are fine), h for a hint, q to quit.",
+        f"Type a number (fractions like -3/2 are fine), h for a hint, s to show the answer, q to quit; "
+        f"a wrong answer gets a hint and another try ({MAX_TRIES} tries in all).",
     ]
     for line in lines:
         out.write(textwrap.fill(line, WIDTH) + "\n")
@@ -166,11 +178,11 @@ def _intro(exercise: Exercise, out: TextIO) -> None:
 
 def _finish(exercise: Exercise, out: TextIO) -> int:
     score = exercise.score
-    all_right = score.right == score.total
-    out.write(f"\nScore: {score}" + (": that is backprop by hand.\n" if all_right else ".\n"))
-    if not all_right and exercise.seed is not None:
+    first_time = score.right == score.total
+    out.write(f"\nScore: {score}" + (": that is backprop by hand.\n" if first_time else ".\n"))
+    if not first_time and exercise.seed is not None:
         out.write(f"Try it again: gradstep practice --level {exercise.level} --seed {exercise.seed}\n")
-    return 0 if all_right else 1
+    return 0 if score.right + score.retried == score.total else 1
 
 
 def _printable(stream: TextIO) -> None:

@@ -13,6 +13,7 @@ no derivative formulas of its own.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,12 @@ __all__ = [
     "analyse",
     "candidates",
     "diagnose",
+    "fitting",
+    "groups",
+    "is_ambiguous",
+    "explain",
+    "retry_text",
+    "needed_text",
     "fmt",
     "is_close",
     "right_text",
@@ -73,11 +80,34 @@ class Use:
 
 @dataclass(frozen=True, eq=False)
 class Candidate:
-    """A wrong answer a mistake would produce, with the sentence that explains it."""
+    """A wrong answer a classic mistake would produce, and the texts that explain it.
+
+    ``what`` is the arithmetic that gives ``value`` (it completes "You gave 2.0, which is …"); ``fix``
+    says how to get it right and shows the right result; ``nudge`` says the same without the right
+    number, for a learner who is about to try again.
+    """
 
     value: float
     mistake: str
-    explain: Callable[[float], str] = field(repr=False)
+    texts: Callable[[], tuple[str, str, str]] = field(repr=False)  # (what, fix, nudge), made when read
+    facts: GraphFacts = field(repr=False)
+    node: Value = field(repr=False)
+
+    @property
+    def what(self) -> str:
+        return self.texts()[0]
+
+    @property
+    def fix(self) -> str:
+        return self.texts()[1]
+
+    @property
+    def nudge(self) -> str:
+        return self.texts()[2]
+
+    def explain(self, answer: float) -> str:
+        """The explanation of ``answer`` by this mistake alone, with the right result."""
+        return explain(answer, [self], reveal=True)
 
 
 @dataclass(eq=False)
@@ -122,7 +152,10 @@ class GraphFacts:
     def recipe(self, node: Value) -> str:
         """The chain rule for the node with symbols and this graph's numbers.
 
-        e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = -2.0 × 2.0 = -4.0``.
+        e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = -2.0 × 2.0 = -4.0``. A node used several times gets its
+        gradient term by term, in the order the terms arrive, and where each came from (the view's
+        terms): ``∂out/∂x = … = 1.0 × 1.0 + 1.0 × 3.0 + 1.0 × 3.0 = 1.0 + 3.0 + 3.0 = 7.0, adding the
+        terms from out = n1 + x, then from n1 = x·x twice``.
         """
         uses = self.uses.get(node, [])
         if not uses:
@@ -131,7 +164,38 @@ class GraphFacts:
         numbers = " + ".join(
             f"{fmt(u.upstream, paren=i > 0)} × {fmt(u.local, paren=True)}" for i, u in enumerate(uses)
         )
-        return f"{self.d(node)} = {symbols} = {numbers} = {fmt(self.grads[node])}"
+        total = fmt(self.grads[node])
+        if len(uses) < 2:
+            return f"{self.d(node)} = {symbols} = {numbers} = {total}"
+        terms = " + ".join(fmt(u.contribution, paren=i > 0) for i, u in enumerate(uses))
+        return (f"{self.d(node)} = {symbols} = {numbers} = {terms} = {total}, adding the terms "
+                f"{self.view.sources_text(node)}")
+
+    def open_recipe(self, node: Value) -> str:
+        """The chain rule for the node with every factor's number but not the result, for a learner
+        about to try again, e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b, with ∂L/∂e = -2.0 and ∂(a·b)/∂b = a = 2.0``."""
+        uses = self.uses.get(node, [])
+        if not uses:
+            return f"{self.d(node)} = 1: backprop starts at the output with gradient 1"
+        symbols = " + ".join(f"{self.d(u.consumer)} · {self.partial(u, node)}" for u in uses)
+        factors: list[str] = []
+        for use in uses:
+            for text in (f"{self.d(use.consumer)} = {fmt(use.upstream)}",
+                         f"{self.partial(use, node)} = {self.local_text(use, node)}"):
+                if text not in factors:
+                    factors.append(text)
+        listed = ", ".join(factors[:-1]) + f" and {factors[-1]}" if len(factors) > 1 else factors[0]
+        return f"{self.d(node)} = {symbols}, with {listed}"
+
+    def uses_text(self, node: Value) -> str:
+        """Where the node is used, e.g. ``in n1 = x·x twice and in L = n1 + x``."""
+        counts: dict[str, int] = {}
+        for use in self.uses.get(node, []):
+            text = self.formula(use.consumer)
+            counts[text] = counts.get(text, 0) + 1
+        times = {1: "", 2: " twice"}
+        parts = [f"in {text}{times.get(k, f' {k} times')}" for text, k in counts.items()]
+        return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
     def locals_note(self, node: Value) -> str:
         """``∂(a·b)/∂b = a = 2.0`` for each use (each distinct one once), or "" for the root."""
@@ -200,10 +264,11 @@ def is_close(a: float, b: float, rtol: float, atol: float) -> bool:
 
 
 def candidates(facts: GraphFacts, node: Value, rtol: float = 1e-6, atol: float = 1e-9) -> list[Candidate]:
-    """The wrong answers each mistake would produce for ``node``, first-wins order, no duplicates.
+    """The wrong answers each classic mistake would produce for ``node``, in the order of :data:`MISTAKES`.
 
-    A value within tolerance of the right answer is left out (it is not a mistake), and so is a value
-    an earlier candidate already explains.
+    A value within tolerance of the right answer is left out (a mistake that gives the right answer is
+    no mistake), and so is a value the same mistake already gives; two *different* mistakes that give
+    the same value are both kept (that answer is ambiguous, see :func:`fitting`).
     """
     expected = facts.grads[node]
     raw = _accumulation(facts, node) + _local_only(facts, node) + _upstream_only(facts, node)
@@ -212,25 +277,78 @@ def candidates(facts: GraphFacts, node: Value, rtol: float = 1e-6, atol: float =
     for cand in raw:
         if not math.isfinite(cand.value) or is_close(cand.value, expected, rtol, atol):
             continue
-        if any(is_close(cand.value, k.value, rtol, atol) for k in kept):
+        if any(k.mistake == cand.mistake and is_close(cand.value, k.value, rtol, atol) for k in kept):
             continue
         kept.append(cand)
     return kept
 
 
+def fitting(
+    facts: GraphFacts, node: Value, answer: float, rtol: float = 1e-6, atol: float = 1e-9
+) -> list[Candidate]:
+    """Every classic mistake that explains a wrong ``answer`` (one candidate per mistake, in the order
+    of :data:`MISTAKES`); ``[]`` for a right answer or one that no mistake explains.
+
+    A mistake is named only when its number fits ``answer`` within the marking tolerance and the right
+    answer does not; when several fit, the answer is ambiguous and all of them are named.
+    """
+    if is_close(answer, facts.grads[node], rtol, atol):
+        return []
+    found: list[Candidate] = []
+    for cand in candidates(facts, node, rtol, atol):
+        if is_close(answer, cand.value, rtol, atol) and all(f.mistake != cand.mistake for f in found):
+            found.append(cand)
+    return found
+
+
 def diagnose(
     facts: GraphFacts, node: Value, answer: float, rtol: float = 1e-6, atol: float = 1e-9
 ) -> Candidate | None:
-    """The first mistake that explains a wrong ``answer``, or None (also None for a right answer)."""
-    if is_close(answer, facts.grads[node], rtol, atol):
-        return None
+    """The first mistake that explains a wrong ``answer``, or None (also None for a right answer).
+    :func:`fitting` gives all of them."""
+    found = fitting(facts, node, answer, rtol, atol)
+    return found[0] if found else None
+
+
+def groups(facts: GraphFacts, node: Value, rtol: float = 1e-6, atol: float = 1e-9) -> list[list[Candidate]]:
+    """The candidates grouped by the wrong value they give: per distinct value, every mistake that
+    fits it (what :func:`fitting` names for an answer of that value)."""
+    seen: list[float] = []
     for cand in candidates(facts, node, rtol, atol):
-        if is_close(answer, cand.value, rtol, atol):
-            return cand
-    return None
+        if not any(is_close(cand.value, v, rtol, atol) for v in seen):
+            seen.append(cand.value)
+    return [fitting(facts, node, value, rtol, atol) for value in seen]
+
+
+def is_ambiguous(facts: GraphFacts, node: Value, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True when two different mistakes give the same wrong answer for ``node`` (within tolerance)."""
+    values = [c.value for c in candidates(facts, node, rtol, atol)]
+    return any(is_close(a, b, rtol, atol) for i, a in enumerate(values) for b in values[i + 1:])
+
+
+def explain(answer: float, found: list[Candidate], reveal: bool = True) -> str:
+    """The explanation of a wrong ``answer`` that the mistakes in ``found`` (≥ 1) all give.
+
+    ``reveal`` shows the right working with its result; without it the text names the mistake(s) and
+    gives this graph's numbers to work with, but never the right number.
+    """
+    if not found:
+        raise ValueError("explain needs at least one mistake that fits the answer")
+    if len(found) == 1:
+        cand = found[0]
+        return f"You gave {fmt(answer)}, which is {cand.what}. {cand.fix if reveal else cand.nudge}"
+    whats = ", and it is also ".join(c.what for c in found)
+    head = f"You gave {fmt(answer)}, which fits more than one classic mistake here: it is {whats}."
+    facts, node = found[0].facts, found[0].node
+    if reveal:
+        note = facts.locals_note(node)
+        return f"{head} The right working: {facts.recipe(node)}" + (f" (with {note})." if note else ".")
+    return f"{head} Work it through: {facts.open_recipe(node)}."
 
 
 # ---- the five mistakes ----------------------------------------------------------------------------
+# Each gives its candidates' values at once and their texts only when read (the exercise generator
+# looks at the values of thousands of candidates and reads no text).
 def _accumulation(facts: GraphFacts, node: Value) -> list[Candidate]:
     uses = facts.uses.get(node, [])
     m = len(uses)
@@ -241,36 +359,33 @@ def _accumulation(facts: GraphFacts, node: Value) -> list[Candidate]:
     else:
         subsets = [(i,) for i in range(m)] + [tuple(j for j in range(m) if j != i) for i in range(m)]
     name = facts.names[node]
-    found = []
-    for subset in subsets:
-        value = math.fsum(uses[i].contribution for i in subset)
+
+    def texts(subset: tuple[int, ...]) -> tuple[str, str, str]:
         if len(subset) == 1:
             use = uses[subset[0]]
-            part = (
+            what = (
                 f"only the contribution of one use of {name}, through {facts.formula(use.consumer)}: "
                 f"{facts.d(use.consumer)} · {facts.partial(use, node)} = "
                 f"{fmt(use.upstream)} × {fmt(use.local, paren=True)} = {fmt(use.contribution)}"
             )
         else:
             shares = " + ".join(fmt(uses[i].contribution, paren=True) for i in subset)
-            part = f"the sum of only {len(subset)} of the {m} contributions to {facts.d(node)} ({shares})"
+            what = f"the sum of only {len(subset)} of the {m} contributions to {facts.d(node)} ({shares})"
+        adds = f"{name} is used {m} times, and backprop adds the gradient arriving from every use"
+        return (what, f"{adds}: {facts.recipe(node)}.",
+                f"{adds} ({facts.uses_text(node)}): {facts.open_recipe(node)}.")
 
-        def explain(answer: float, part: str = part) -> str:
-            return (
-                f"You gave {fmt(answer)}, which is {part}. {name} is used {m} times, and backprop adds "
-                f"the gradient arriving from every use: {facts.recipe(node)}."
-            )
-
-        found.append(Candidate(value, "accumulation", explain))
-    return found
+    return [Candidate(math.fsum(uses[i].contribution for i in subset), "accumulation",
+                      functools.partial(texts, subset), facts, node) for subset in subsets]
 
 
-def _others(facts: GraphFacts, node: Value) -> str:
+def _others(facts: GraphFacts, node: Value, reveal: bool = True) -> str:
     """For a node used several times: the reminder that every use adds a contribution."""
     uses = facts.uses.get(node, [])
     if len(uses) < 2:
         return ""
-    return f" {facts.names[node]} is used {len(uses)} times, so add every use: {facts.recipe(node)}."
+    chain = facts.recipe(node) if reveal else facts.open_recipe(node)
+    return f" {facts.names[node]} is used {len(uses)} times, so add every use: {chain}."
 
 
 def _chain_step(facts: GraphFacts, use: Use, node: Value) -> tuple[str, str, str]:
@@ -282,60 +397,45 @@ def _chain_step(facts: GraphFacts, use: Use, node: Value) -> tuple[str, str, str
 
 
 def _local_only(facts: GraphFacts, node: Value) -> list[Candidate]:
-    found = []
-    for use in facts.uses.get(node, []):
+    def texts(use: Use) -> tuple[str, str, str]:
+        up, local, product = _chain_step(facts, use, node)
+        multiply = f"Multiply it by the upstream gradient {up} = {fmt(use.upstream)}"
+        return (f"{local}, the local derivative only ({facts.formula(use.consumer)})",
+                f"{multiply}: {product}." + _others(facts, node), f"{multiply}." + _others(facts, node, False))
 
-        def explain(answer: float, use: Use = use) -> str:
-            up, local, product = _chain_step(facts, use, node)
-            return (
-                f"You gave {fmt(answer)}, which is {local}, the local derivative only "
-                f"({facts.formula(use.consumer)}). Multiply it by the upstream gradient "
-                f"{up} = {fmt(use.upstream)}: {product}." + _others(facts, node)
-            )
-
-        found.append(Candidate(use.local, "local-only", explain))
-    return found
+    return [Candidate(use.local, "local-only", functools.partial(texts, use), facts, node)
+            for use in facts.uses.get(node, [])]
 
 
 def _upstream_only(facts: GraphFacts, node: Value) -> list[Candidate]:
-    found = []
-    for use in facts.uses.get(node, []):
+    def texts(use: Use) -> tuple[str, str, str]:
+        up, local, product = _chain_step(facts, use, node)
+        multiply = f"Multiply it by the local derivative {local} ({facts.formula(use.consumer)})"
+        return (f"the upstream gradient {up} = {fmt(use.upstream)} only",
+                f"{multiply}: {product}." + _others(facts, node), f"{multiply}." + _others(facts, node, False))
 
-        def explain(answer: float, use: Use = use) -> str:
-            up, local, product = _chain_step(facts, use, node)
-            return (
-                f"You gave {fmt(answer)}, which is the upstream gradient {up} = {fmt(use.upstream)} only. "
-                f"Multiply it by the local derivative {local} ({facts.formula(use.consumer)}): {product}."
-                + _others(facts, node)
-            )
-
-        found.append(Candidate(use.upstream, "upstream-only", explain))
-    return found
+    return [Candidate(use.upstream, "upstream-only", functools.partial(texts, use), facts, node)
+            for use in facts.uses.get(node, [])]
 
 
 def _sign(facts: GraphFacts, node: Value) -> Candidate:
-    def explain(answer: float) -> str:
+    def texts() -> tuple[str, str, str]:
         note = facts.locals_note(node)
         where = f" (with {note})" if note else ""
-        return (
-            f"You gave {fmt(answer)}: the right size, but the wrong sign. Check the sign of each factor: "
-            f"{facts.recipe(node)}{where}."
-        )
+        return ("the right size with the wrong sign", f"Check the sign of each factor: {facts.recipe(node)}{where}.",
+                f"Check the sign of each factor: {facts.open_recipe(node)}.")
 
-    return Candidate(-facts.grads[node], "sign", explain)
+    return Candidate(-facts.grads[node], "sign", texts, facts, node)
 
 
 def _value(facts: GraphFacts, node: Value) -> Candidate:
-    name = facts.names[node]
+    def texts() -> tuple[str, str, str]:
+        name = facts.names[node]
+        meaning = f"The gradient says how much {facts.out} changes per unit change of {name}"
+        return (f"the value of {name} ({name} = {fmt(node.data)}), not its gradient",
+                f"{meaning}: {facts.recipe(node)}.", f"{meaning}: {facts.open_recipe(node)}.")
 
-    def explain(answer: float) -> str:
-        return (
-            f"You gave {fmt(answer)}, which is the value of {name} ({name} = {fmt(node.data)}), not its "
-            f"gradient. The gradient says how much {facts.out} changes per unit change of {name}: "
-            f"{facts.recipe(node)}."
-        )
-
-    return Candidate(node.data, "value-not-grad", explain)
+    return Candidate(node.data, "value-not-grad", texts, facts, node)
 
 
 # ---- the two texts every question has -------------------------------------------------------------
@@ -346,14 +446,49 @@ def right_text(facts: GraphFacts, node: Value) -> str:
 
 
 def wrong_text(facts: GraphFacts, node: Value, answer: float | None = None, close: str = "") -> str:
-    """What a learner reads after a wrong answer that matches no known mistake; ``close`` is the
-    near-miss sentence (how far off, what precision is asked), put right after the numbers."""
+    """What a learner reads after a wrong answer that matches no known mistake: the right answer and
+    its working, then what the learner's number would have needed (:func:`needed_text`); no guess at a
+    mistake. ``close`` is the near-miss sentence (how far off, what precision is asked), put right
+    after the numbers."""
     note = facts.locals_note(node)
     gave = f"you gave {fmt(answer)}, but " if answer is not None else ""
     close = f" {close}" if close else ""
-    return f"Not quite: {gave}the right answer is {fmt(facts.grads[node])}.{close} {facts.recipe(node)}" + (
-        f" (with {note})." if note else "."
-    )
+    needed = f" {needed_text(facts, node, answer)}" if answer is not None else ""
+    return (f"Not quite: {gave}the right answer is {fmt(facts.grads[node])}.{close} {facts.recipe(node)}"
+            + (f" (with {note})." if note else ".") + needed).rstrip()
+
+
+def retry_text(facts: GraphFacts, node: Value, answer: float | None = None, close: str = "") -> str:
+    """What a learner about to try again reads after a wrong answer that matches no known mistake:
+    no mistake is guessed and the right number is not shown; the factors to work with are."""
+    gave = f"You gave {fmt(answer)}: that" if answer is not None else "That"
+    close = f" {close}" if close else ""
+    needed = f" {needed_text(facts, node, answer)}" if answer is not None else ""
+    if needed and len(facts.uses.get(node, [])) == 1:  # the two factors it would need say it all
+        return f"{gave} fits none of the classic mistakes.{close}{needed}"
+    return (f"{gave} fits none of the classic mistakes.{close} Work it through: {facts.open_recipe(node)}."
+            + needed).rstrip()
+
+
+def needed_text(facts: GraphFacts, node: Value, answer: float) -> str:
+    """What the factors would have to be for ``answer`` to be right, e.g. "For 5.0 to be right, ∂L/∂e
+    would have to be 2.5 (it is -2.0), or ∂n1/∂b would have to be 2.5 (it is a = 2.0)." ("" for the
+    output, whose gradient is always 1)."""
+    uses = facts.uses.get(node, [])
+    if not uses:
+        return ""
+    if len(uses) > 1:
+        return (f"For {fmt(answer)} to be right, the contributions of the {len(uses)} uses of "
+                f"{facts.names[node]} ({facts.uses_text(node)}) would have to add up to {fmt(answer)}.")
+    (use,) = uses
+    up, local, _ = _chain_step(facts, use, node)
+    options = []
+    if use.local != 0 and use.consumer is not facts.root:  # the output's own gradient is always 1
+        options.append(f"{up} would have to be {fmt(answer / use.local)} (it is {fmt(use.upstream)})")
+    if use.upstream != 0:
+        options.append(f"{facts.partial(use, node)} would have to be {fmt(answer / use.upstream)} (it is "
+                       f"{facts.local_text(use, node)})")
+    return f"For {fmt(answer)} to be right, {', or '.join(options)}." if options else ""
 
 
 # ---- numbers as a learner reads them --------------------------------------------------------------

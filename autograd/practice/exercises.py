@@ -9,14 +9,16 @@ Which nodes are asked about: every node the output depends on, in backprop order
 Every asked node needs a name. An :class:`Exercise` gives unlabeled op nodes the labels ``n1, n2, …``
 (in forward order, as the expression parser does) and an unlabeled output the label ``out``, by
 setting ``.label`` on those nodes only, so that questions, pictures and the learner use the same
-names. Labels that are already set are never changed. (Only an Exercise does this: ``check_grads``,
+names. Labels that are already set are never changed. (Only an Exercise does this: ``mark_gradients``,
 ``quiz_questions`` and ``save_backprop_html(quiz=True)`` use the same names without setting them.)
 
 How exact an answer must be follows :mod:`.tolerance`: exact for a graph whose values and gradients are
 all small multiples of 0.5, else 4 significant digits, unless ``rtol``/``atol`` are given.
 
-Scoring counts each question's *first* answer: answering again shows the feedback for the new value
-but does not change the score.
+A learner gets :data:`MAX_TRIES` tries per question: a wrong answer names the mistake and gives a hint
+with this graph's numbers (:attr:`Feedback.hint`, never the right number); after the last miss, or on
+:meth:`Exercise.reveal`, the answer is shown. The score tells apart right first time, right after
+retries, revealed, and skipped (never finished).
 """
 
 from __future__ import annotations
@@ -27,14 +29,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ..expr import parse_assignments, parse_expression, parse_number
+from ..expr import Expression, parse_assignments, parse_expression, parse_number
 from ..value import Value
-from .diagnose import GraphFacts, analyse, display_names, fmt, forward_order, shown_digits
-from .report import GradReport, check_grads, mark
+from .diagnose import (
+    GraphFacts,
+    analyse,
+    display_names,
+    fmt,
+    forward_order,
+    is_ambiguous,
+    right_text,
+    shown_digits,
+)
+from .report import GradReport, mark, mark_gradients
 from .tolerance import EXACT, Tolerance, precision_text, resolve_tolerance, significant_digits
 
 __all__ = [
-    "Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable", "graph_numbers", "LEVELS",
+    "MAX_TRIES", "Question", "Feedback", "Score", "Exercise", "make_exercise", "label_graph", "askable",
+    "graph_numbers", "unambiguous", "LEVELS",
 ]
 
 #: What each level of :func:`make_exercise` practises.
@@ -59,9 +71,20 @@ class Question:
     node: Value = field(repr=False, compare=False)
 
 
+#: Tries per question: after this many wrong answers the answer is shown.
+MAX_TRIES = 3
+
+
 @dataclass(frozen=True)
 class Feedback:
-    """The mark for one answer."""
+    """The mark for one answer.
+
+    ``explanation`` shows the right working and result (as :func:`~autograd.practice.mark_gradients`); ``hint`` is for a
+    learner about to try again: for a wrong answer, the mistake(s) named with this graph's numbers but
+    not the right one. ``mistakes`` lists every classic mistake that gives the answer (several: it is
+    ambiguous), ``mistake`` the first. ``tries`` counts the answers given to this question so far;
+    ``revealed`` is True when this answer used the last try, so the answer is now shown.
+    """
 
     correct: bool
     expected: float
@@ -69,20 +92,34 @@ class Feedback:
     explanation: str
     answer: float
     label: str
+    mistakes: tuple[str, ...] = ()
+    hint: str = ""
+    tries: int = 1
+    revealed: bool = False
 
 
 class Score(NamedTuple):
-    """right: first answers that were right; answered: questions answered; total: questions."""
+    """right: right first time; answered: questions answered (or revealed); total: questions;
+    retried: right after one or more wrong tries; revealed: answer shown (asked for, or after
+    :data:`MAX_TRIES` misses). The rest are :attr:`skipped`."""
 
     right: int
     answered: int
     total: int
+    retried: int = 0
+    revealed: int = 0
+
+    @property
+    def skipped(self) -> int:
+        """Questions left without a right answer or a revealed one."""
+        return self.total - self.right - self.retried - self.revealed
 
     def __str__(self) -> str:
-        text = f"{self.right} of {self.total} right"
-        if self.answered < self.total:
-            text += f" ({self.total - self.answered} not answered)"
-        return text
+        if self.right == self.total:
+            return f"{self.right} of {self.total} right first time"
+        parts = [f"{self.right} of {self.total} right first time", f"{self.retried} after retries",
+                 f"{self.revealed} revealed", f"{self.skipped} skipped"]
+        return ", ".join(parts)
 
 
 class Exercise:
@@ -90,7 +127,8 @@ class Exercise:
 
     The questions are the nodes in the order backprop visits them, without the output (its gradient
     is the seed ∂L/∂L = 1) and without constants; unlabeled op nodes are labelled ``n1, n2, …`` (see
-    the module docstring). ``score`` counts each question's first answer.
+    the module docstring). Each question has :data:`MAX_TRIES` tries; ``score`` tells apart right
+    first time, right after retries, revealed and skipped.
 
     ``rtol``/``atol`` (``math.isclose``) default to the rule of :mod:`autograd.practice.tolerance`:
     exact when every value and gradient is a small multiple of 0.5, else 4 significant digits
@@ -135,6 +173,9 @@ class Exercise:
             for i, node in enumerate(nodes)
         )
         self._first: dict[int, Feedback] = {}
+        self._tries: dict[int, int] = {}  # answers given per question
+        self._right: set[int] = set()  # answered right (first time or after retries)
+        self._revealed: set[int] = set()  # answer shown before it was answered right
 
     @classmethod
     def from_expression(
@@ -174,14 +215,45 @@ class Exercise:
         return precision_text(self.tolerance)
 
     def answer(self, i: int, value: Any) -> Feedback:
-        """Mark ``value`` as the answer to question ``i`` (a number, or text such as ``"-3/2"``)."""
+        """Mark ``value`` as the answer to question ``i`` (a number, or text such as ``"-3/2"``).
+
+        The :data:`MAX_TRIES`-th wrong answer reveals the answer (``Feedback.revealed``). Answering a
+        question that is finished (right or revealed) marks the answer but changes no score.
+        """
         question = self._question(i)
         number = _as_number(value)
         with shown_digits(self.digits):
             row = mark(self.facts, question.node, number, self.rtol, self.atol)
-        feedback = Feedback(row.correct, row.expected, row.mistake, row.explanation, number, question.label)
-        self._first.setdefault(question.index, feedback)
+        k = question.index
+        finished = k in self._right or k in self._revealed
+        tries = self._tries.get(k, 0) + (not finished)
+        revealed = not finished and not row.correct and tries >= MAX_TRIES
+        if not finished:
+            self._tries[k] = tries
+            if row.correct:
+                self._right.add(k)
+            elif revealed:
+                self._revealed.add(k)
+        feedback = Feedback(row.correct, row.expected, row.mistake, row.explanation, number, question.label,
+                            row.mistakes, row.retry_hint, max(tries, 1), revealed)
+        self._first.setdefault(k, feedback)
         return feedback
+
+    def reveal(self, i: int) -> str:
+        """Show the answer to question ``i`` (it then counts as revealed, unless already answered
+        right): its working and result, e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = -2.0 × 2.0 = -4.0 (…)``."""
+        question = self._question(i)
+        if question.index not in self._right:
+            self._revealed.add(question.index)
+        with shown_digits(self.digits):
+            return right_text(self.facts, question.node).removeprefix("Right: ")
+
+    def tries_left(self, i: int) -> int:
+        """How many more answers question ``i`` takes before its answer is shown (0 when finished)."""
+        k = self._question(i).index
+        if k in self._right or k in self._revealed:
+            return 0
+        return MAX_TRIES - self._tries.get(k, 0)
 
     def hint(self, i: int) -> str:
         """The chain rule for question ``i`` in symbols (no numbers), e.g.
@@ -194,12 +266,14 @@ class Exercise:
 
     @property
     def score(self) -> Score:
-        right = sum(feedback.correct for feedback in self._first.values())
-        return Score(right, len(self._first), len(self.questions))
+        first = {k for k, feedback in self._first.items() if feedback.correct}
+        answered = set(self._first) | self._revealed
+        return Score(len(first), len(answered), len(self.questions), len(self._right - first),
+                     len(self._revealed - self._right))
 
     def check(self, answers: Mapping[Any, Any]) -> GradReport:
-        """Mark many answers at once, as :func:`~autograd.practice.check_grads` with this tolerance."""
-        return check_grads(self.root, answers, self.rtol, self.atol)
+        """Mark many answers at once, as :func:`~autograd.practice.mark_gradients` with this tolerance."""
+        return mark_gradients(self.root, answers, self.rtol, self.atol)
 
     # ---- what the learner sees first ------------------------------------------------------------
     @property
@@ -332,9 +406,42 @@ def _level12(rng: random.Random, level: int) -> tuple[str, dict[str, float]] | N
         return None
     tree, names = _rename(tree)
     text = _show(tree)[0]
+    if not _good_shape(text, names, level):
+        return None
     pool = _SMALL if level == 2 else tuple(v for v in _SMALL if abs(v) != 1)  # ×1 hides the chain rule
-    values = {name: float(rng.choice(pool)) for name in names}
-    return (text, values) if _good(text, values, level) else None
+    parsed = parse_expression(text)
+    for _ in range(_VALUE_TRIES):
+        values = {name: float(rng.choice(pool)) for name in names}
+        if _good(parsed, values, level):
+            return text, values
+    return None
+
+
+# Values tried per expression shape before a new shape is drawn.
+_VALUE_TRIES = 40
+# Inputs with no special relation to each other (no 0, ±1, equal sizes), to see an expression's shape.
+_GENERIC = (1.3719, -0.7763, 2.2391, -1.6127)
+
+
+def _good_shape(text: str, names: list[str], level: int) -> bool:
+    """The level's shape (size, ops, an input used twice at level 2), and no ambiguity from the shape
+    alone: e.g. a node used twice with one use being ``… + x`` (that path gives the upstream gradient,
+    its local derivative being 1), or ``x*x`` (whose local derivative is x's own value)."""
+    try:
+        root, _ = parse_expression(text).build(dict(zip(names, _GENERIC)))
+    except ValueError:
+        return False
+    facts = analyse(root)
+    nodes = facts.order
+    shared = any(len(facts.uses.get(n, [])) >= 2 for n in nodes)
+    if level == 1 and not (3 <= len(nodes) <= 6 and not shared and any(n.op == "*" for n in nodes)):
+        return False
+    ops = {n.op for n in nodes}
+    if level == 2 and not (
+        4 <= len(nodes) <= 9 and shared and ops & {"-", "/", "**"} and ops & {"*", "/", "**"}
+    ):
+        return False
+    return unambiguous(facts, EXACT)
 
 
 def _grow(rng: random.Random, ops: tuple[str, ...], n_ops: int, reuse: bool) -> tuple[tuple, list[str]]:
@@ -421,29 +528,21 @@ def _show(tree: tuple) -> tuple[str, int]:
     return (f"{lt} {op} {rt}" if prec == 1 else f"{lt}{op}{rt}"), prec
 
 
-def _good(text: str, values: dict[str, float], level: int) -> bool:
-    """Hand-computable: every value and gradient a multiple of 0.5, small, and no zero gradient."""
+def _good(parsed: Expression, values: dict[str, float], level: int) -> bool:
+    """Hand-computable: every value and gradient a multiple of 0.5, small, and no zero gradient; and
+    unambiguous: at every question the classic mistakes give different answers."""
     try:
-        root, _ = parse_expression(text).build(values)
+        root, _ = parsed.build(values)
     except ValueError:  # e.g. a division by zero
         return False
     facts = analyse(root)
-    nodes = facts.order
-    shared = any(len(facts.uses.get(n, [])) >= 2 for n in nodes)
-    if level == 1 and not (3 <= len(nodes) <= 6 and not shared and any(n.op == "*" for n in nodes)):
-        return False
-    ops = {n.op for n in nodes}
-    if level == 2 and not (
-        4 <= len(nodes) <= 9 and shared and ops & {"-", "/", "**"} and ops & {"*", "/", "**"}
-    ):
-        return False
-    for node in nodes:
+    for node in facts.order:
         for x in (node.data, facts.grads[node]):
             if not _half_multiple(x) or abs(x) > 25:
                 return False
         if facts.grads[node] == 0.0:
             return False
-    return True
+    return unambiguous(facts, EXACT)
 
 
 def _half_multiple(x: float) -> bool:
@@ -486,7 +585,15 @@ def _level3(rng: random.Random, level: int) -> tuple[str, dict[str, float]] | No
             return None
         text = "(a*x + b).log()*c"
     root, _ = parse_expression(text).build({k: float(v) for k, v in values.items()})
-    grads = analyse(root).grads.values()
-    if any(abs(g) < 0.01 or abs(g) > 40 for g in grads):
+    facts = analyse(root)
+    if any(abs(g) < 0.01 or abs(g) > 40 for g in facts.grads.values()):
+        return None
+    if not unambiguous(facts, Tolerance(ROUNDED_RTOL, ROUNDED_ATOL)):
         return None
     return text, {k: float(v) for k, v in values.items()}
+
+
+def unambiguous(facts: GraphFacts, tol: Tolerance) -> bool:
+    """True when at every question the classic mistakes give pairwise different wrong answers (so a
+    wrong answer names at most one mistake)."""
+    return not any(is_ambiguous(facts, node, *tol) for node in askable(facts))

@@ -1,11 +1,11 @@
 """The data behind a quiz page: per question, the right answer and every diagnosable wrong one.
 
 A page (the HTML stepper's quiz mode) cannot run Python, so it gets, for each question, the values a
-classic mistake would give with the explanation ``check_grads`` would print for it. A typed answer is
+classic mistake would give with the explanation ``mark_gradients`` would print for it. A typed answer is
 marked right when it is within ``rtol``/``atol`` of ``expected`` (as ``math.isclose``); else the first
 candidate within tolerance names the mistake; else ``wrong_text`` is shown (after ``precision``, the
 tolerance in words, when the answer is a near miss: within ``near`` relative distance of ``expected``).
-That reproduces what :func:`~autograd.practice.check_grads` says, because both read the same candidate
+That reproduces what :func:`~autograd.practice.mark_gradients` says, because both read the same candidate
 list. The tolerance defaults to the rule of :mod:`.tolerance` (exact for hand-computable graphs, else 4
 significant digits, as many as the quiz pictures show), and the texts show at least as many digits as
 it asks for.
@@ -18,7 +18,7 @@ from typing import Any
 
 from ..value import Value
 from ..view import GraphView
-from .diagnose import GraphFacts, analyse, candidates, right_text, shown_digits, wrong_text
+from .diagnose import GraphFacts, analyse, explain, groups, retry_text, right_text, shown_digits, wrong_text
 from .exercises import Exercise, askable, graph_numbers, prompt
 from .tolerance import NEAR_MISS_RELATIVE, Tolerance, precision_text, resolve_tolerance, significant_digits
 
@@ -27,14 +27,23 @@ __all__ = ["QuizCandidate", "QuizQuestion", "quiz_questions"]
 
 @dataclass(frozen=True)
 class QuizCandidate:
-    """A wrong value a mistake would produce, the mistake's code, and what to tell the learner."""
+    """A wrong value classic mistakes would produce, and what to tell a learner who gives it.
+
+    ``mistakes`` lists every mistake that gives ``value`` (several: the answer is ambiguous and all are
+    named); ``mistake`` is the first. ``explanation`` shows the right working (as ``mark_gradients``
+    prints it); ``hint`` names the mistake(s) with this graph's numbers but not the right answer.
+    """
 
     value: float
     mistake: str
     explanation: str
+    mistakes: tuple[str, ...] = ()
+    hint: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["mistakes"] = list(self.mistakes)
+        return data
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,8 @@ class QuizQuestion:
     hint: str
     candidates: list[QuizCandidate]
     right_text: str
-    wrong_text: str
+    wrong_text: str  # a wrong answer no mistake explains, with the right working
+    retry_text: str = ""  # the same without the right number, for a learner who tries again
     precision: str = ""  # the tolerance in words, for a near miss
     near: float = NEAR_MISS_RELATIVE  # a wrong answer within this relative distance is a near miss
 
@@ -89,7 +99,11 @@ def quiz_questions(
 
 def _question(facts: GraphFacts, node: Value, tol: Tolerance) -> QuizQuestion:
     rtol, atol = tol
-    cands = [QuizCandidate(c.value, c.mistake, c.explain(c.value)) for c in candidates(facts, node, rtol, atol)]
+    cands = []
+    for group in groups(facts, node, rtol, atol):
+        value = group[0].value
+        cands.append(QuizCandidate(value, group[0].mistake, explain(value, group), tuple(c.mistake for c in group),
+                                   explain(value, group, reveal=False)))
     return QuizQuestion(
         label=facts.names[node],
         prompt=prompt(facts, node),
@@ -100,5 +114,6 @@ def _question(facts: GraphFacts, node: Value, tol: Tolerance) -> QuizQuestion:
         candidates=cands,
         right_text=right_text(facts, node),
         wrong_text=wrong_text(facts, node),
+        retry_text=retry_text(facts, node),
         precision=precision_text(tol),
     )

@@ -1,10 +1,15 @@
-"""``check_grads``: mark a learner's hand-computed gradients against the engine's, and name the mistakes."""
+"""``mark_gradients``: mark a learner's hand-computed gradients against the engine's, and name the mistakes.
+
+(Formerly ``check_grads``, a name that reads like a numerical gradient check such as HIPS autograd's
+``check_grads``; the old name still works for one release and warns.)
+"""
 
 from __future__ import annotations
 
 import html
 import numbers
 import textwrap
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,17 +20,19 @@ from .diagnose import (
     GraphFacts,
     analyse,
     current_digits,
-    diagnose,
+    explain,
+    fitting,
     fmt,
     forward_order,
     is_close,
+    retry_text,
     right_text,
     shown_digits,
     wrong_text,
 )
 from .tolerance import ROUNDED, Tolerance, digits_to_tell, is_near_miss, near_miss_text
 
-__all__ = ["GradRow", "GradReport", "check_grads", "mark", "resolve_answers"]
+__all__ = ["GradRow", "GradReport", "mark_gradients", "check_grads", "mark", "resolve_answers"]
 
 
 @dataclass(frozen=True)
@@ -36,9 +43,16 @@ class GradRow:
     answer: float
     expected: float
     correct: bool
-    mistake: str | None
-    explanation: str
+    mistake: str | None  # the first of ``mistakes`` (None when no classic mistake explains the answer)
+    explanation: str  # what went wrong, with the right working and result
     near_miss: bool = False  # wrong, but within about 1 % of the right value
+    mistakes: tuple[str, ...] = ()  # every classic mistake that gives this answer (several: ambiguous)
+    retry_hint: str = ""  # for a wrong answer: the mistake(s) named and the numbers, not the right one
+
+    @property
+    def mistake_text(self) -> str:
+        """The mistake column: ``"sign"``, or ``"upstream-only or sign"`` for an ambiguous answer."""
+        return " or ".join(self.mistakes) if self.mistakes else (self.mistake or "")
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,7 @@ class GradReport:
             mark = "✓ right" if row.correct else "✗ wrong"
             with shown_digits(6 if row.correct else digits_to_tell(row.answer, row.expected)):
                 numbers = f"{fmt(row.answer):>12}  {fmt(row.expected):>10}"
-            lines.append(f"{row.label:<{width}}  {numbers}  {mark:<7}  {row.mistake or ''}".rstrip())
+            lines.append(f"{row.label:<{width}}  {numbers}  {mark:<7}  {row.mistake_text}".rstrip())
         wrong = [row for row in self.rows if not row.correct]
         for row in wrong:
             lines.append("")
@@ -78,7 +92,7 @@ class GradReport:
         if near and self.rtol is not None and self.rtol < ROUNDED.rtol:
             lines.extend(textwrap.wrap(
                 f"{near} of the wrong answers {'is' if near == 1 else 'are'} close to right: if you worked "
-                "from rounded numbers, mark with a looser tolerance, e.g. check_grads(root, answers, "
+                "from rounded numbers, mark with a looser tolerance, e.g. mark_gradients(root, answers, "
                 "rtol=1e-3) for 4 significant digits.", width=100))
         return "\n".join(lines)
 
@@ -97,7 +111,7 @@ class GradReport:
                 f'<tr style="background:{colour}"><td><b>{html.escape(row.label)}</b></td>'
                 f'<td style="text-align:right">{answer}</td>'
                 f'<td style="text-align:right">{expected}</td>'
-                f"<td>{mark}</td><td>{html.escape(row.mistake or '')}</td>"
+                f"<td>{mark}</td><td>{html.escape(row.mistake_text)}</td>"
                 f'<td style="text-align:left">{html.escape(row.explanation)}</td></tr>'
             )
         right = sum(row.correct for row in self.rows)
@@ -109,7 +123,7 @@ class GradReport:
         )
 
 
-def check_grads(
+def mark_gradients(
     root: Value, answers: Mapping[Any, Any], rtol: float = 1e-6, atol: float = 1e-9
 ) -> GradReport:
     """Mark hand-computed gradients: ``answers`` maps nodes (or their names) to dL/dnode, L = ``root``.
@@ -121,19 +135,24 @@ def check_grads(
 
     An answer is right when it is within ``rtol``/``atol`` of the right value (``math.isclose``); the
     defaults ask for about 7 significant digits (or the exact value), so for answers worked out from
-    rounded numbers pass e.g. ``rtol=1e-3`` (4 significant digits). A wrong answer is diagnosed as one
-    of :data:`~autograd.practice.MISTAKES` (the first that explains it), or ``None`` when none does; a
-    wrong answer close to the right one says how close and what precision is required, and its
+    rounded numbers pass e.g. ``rtol=1e-3`` (4 significant digits). A wrong answer is diagnosed with
+    every one of :data:`~autograd.practice.MISTAKES` whose number fits it (``row.mistakes``; several
+    when the answer is ambiguous, and then the explanation names them all; ``row.mistake`` is the
+    first), or none: then the explanation says what the factors would have had to be, without a guess.
+    A wrong answer close to the right one says how close and what precision is required, and its
     explanation shows enough digits to tell the two apart.
+
+    This marks a learner's answers; to check an engine's gradients numerically use
+    :func:`autograd.gradcheck`.
 
     >>> from autograd.examples import lecture_graph
     >>> g = lecture_graph()
-    >>> report = check_grads(g.L, {"d": -2, "b": 2})
+    >>> report = mark_gradients(g.L, {"d": -2, "b": 2})
     >>> report.ok, report.rows[1].mistake
     (False, 'local-only')
     """
     if not isinstance(root, Value):
-        raise TypeError(f"check_grads: root must be the output Value of the graph, got {type(root).__name__}")
+        raise TypeError(f"mark_gradients: root must be the output Value of the graph, got {type(root).__name__}")
     facts = analyse(root)
     resolved = resolve_answers(facts, answers)
     rank = {node: i for i, node in enumerate(facts.order)}
@@ -144,6 +163,19 @@ def check_grads(
     return GradReport(tuple(rows), rtol)
 
 
+def check_grads(
+    root: Value, answers: Mapping[Any, Any], rtol: float = 1e-6, atol: float = 1e-9
+) -> GradReport:
+    """Deprecated name of :func:`mark_gradients` (kept for one release; it warns)."""
+    warnings.warn(
+        "check_grads is now mark_gradients (it marks a learner's answers; it is not a numerical gradient "
+        "check): use autograd.practice.mark_gradients",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return mark_gradients(root, answers, rtol, atol)
+
+
 def mark(facts: GraphFacts, node: Value, answer: float, rtol: float, atol: float) -> GradRow:
     """Mark one answer for ``node``."""
     expected = facts.grads[node]
@@ -152,13 +184,16 @@ def mark(facts: GraphFacts, node: Value, answer: float, rtol: float, atol: float
         return GradRow(label, answer, expected, True, None, right_text(facts, node))
     # Enough digits that no number in the text reads the same as the right one when the mark says wrong.
     with shown_digits(digits_to_tell(answer, expected, minimum=current_digits())):
-        found = diagnose(facts, node, answer, rtol, atol)
-        if found is not None:
-            return GradRow(label, answer, expected, False, found.mistake, found.explain(answer))
+        found = fitting(facts, node, answer, rtol, atol)
+        if found:
+            codes = tuple(c.mistake for c in found)
+            return GradRow(label, answer, expected, False, codes[0], explain(answer, found), False, codes,
+                           explain(answer, found, reveal=False))
         tol = Tolerance(rtol, atol)
         near = is_near_miss(answer, expected, tol)
         close = near_miss_text(answer, expected, tol) if near else ""
-        return GradRow(label, answer, expected, False, None, wrong_text(facts, node, answer, close), near)
+        return GradRow(label, answer, expected, False, None, wrong_text(facts, node, answer, close), near, (),
+                       retry_text(facts, node, answer, close))
 
 
 def resolve_answers(facts: GraphFacts, answers: Mapping[Any, Any]) -> dict[Value, float]:
@@ -168,10 +203,10 @@ def resolve_answers(facts: GraphFacts, answers: Mapping[Any, Any]) -> dict[Value
     """
     if not isinstance(answers, Mapping):
         raise TypeError(
-            f"check_grads: answers must be a dict of node or label → dL/dnode, got {type(answers).__name__}"
+            f"mark_gradients: answers must be a dict of node or label → dL/dnode, got {type(answers).__name__}"
         )
     if not answers:
-        raise ValueError(f"check_grads: no answers given; e.g. {{{_example(facts)}}}")
+        raise ValueError(f"mark_gradients: no answers given; e.g. {{{_example(facts)}}}")
     forward = forward_order(facts.root)
     by_label: dict[str, list[Value]] = {}
     for node in forward:
@@ -183,7 +218,7 @@ def resolve_answers(facts: GraphFacts, answers: Mapping[Any, Any]) -> dict[Value
         if isinstance(key, Value):
             if key not in facts.grads:
                 raise ValueError(
-                    f"check_grads: {key!r} is not part of the graph of the output; answer for nodes that the "
+                    f"mark_gradients: {key!r} is not part of the graph of the output; answer for nodes that the "
                     f"output was computed from ({_usable(facts, forward, by_label)})"
                 )
             node = key
@@ -200,16 +235,16 @@ def resolve_answers(facts: GraphFacts, answers: Mapping[Any, Any]) -> dict[Value
                     else "is not a name in this graph"
                 )
                 raise ValueError(
-                    f"check_grads: {key!r} {problem}; {_usable(facts, forward, by_label)}; "
+                    f"mark_gradients: {key!r} {problem}; {_usable(facts, forward, by_label)}; "
                     "or use the node itself as the key"
                 )
         else:
             raise TypeError(
-                f"check_grads: an answer's key must be a node or a label, got {type(key).__name__}"
+                f"mark_gradients: an answer's key must be a node or a label, got {type(key).__name__}"
             )
         if node in resolved:
             raise ValueError(
-                f"check_grads: {facts.names[node]} is answered twice (by two keys for the same node)"
+                f"mark_gradients: {facts.names[node]} is answered twice (by two keys for the same node)"
             )
         resolved[node] = _number(raw, facts.names[node])
     return resolved
@@ -233,10 +268,10 @@ def _number(raw: Any, name: str) -> float:
         try:
             return parse_number(raw)
         except ExpressionError as err:
-            raise ValueError(f"check_grads: the answer for {name}: {err}") from None
+            raise ValueError(f"mark_gradients: the answer for {name}: {err}") from None
     if isinstance(raw, numbers.Real) and not isinstance(raw, bool):
         return float(raw)
-    raise TypeError(f"check_grads: the answer for {name} must be a number, got {type(raw).__name__} {raw!r}")
+    raise TypeError(f"mark_gradients: the answer for {name} must be a number, got {type(raw).__name__} {raw!r}")
 
 
 def _example(facts: GraphFacts) -> str:

@@ -1,4 +1,4 @@
-"""Notebook 08: backprop by hand, marked by check_grads, with one deliberate mistake of each kind."""
+"""Notebook 08: backprop by hand, marked by mark_gradients, with one deliberate mistake of each kind."""
 
 from notebook_sources import code, md
 
@@ -10,7 +10,7 @@ CELLS = [
         # 08 · Practice: backprop by hand, marked
 
         Watching backprop is half of learning it; the other half is doing it yourself and being told
-        precisely what went wrong. `check_grads(root, answers)` marks your gradients against the engine's,
+        precisely what went wrong. `mark_gradients(root, answers)` marks your gradients against the engine's,
         and when an answer is wrong it names the **mistake** (with this graph's own numbers) if it is one of
         the classic five:
 
@@ -22,14 +22,15 @@ CELLS = [
         | `sign`           | the right size, the wrong sign |
         | `value-not-grad` | you gave the node's value, not its gradient |
 
-        `check_grads` never touches `.grad`, so you can check as often as you like.
+        `mark_gradients` never touches `.grad`, so you can check as often as you like. (It marks *your*
+        answers; to test an engine's gradients numerically, notebook 04's `gradcheck` is the tool.)
         """
     ),
     code(
         """
         from autograd import Value
         from autograd.examples import lecture_graph
-        from autograd.practice import MISTAKES, check_grads, make_exercise
+        from autograd.practice import MISTAKES, make_exercise, mark_gradients
         from autograd.viz import draw_graph
 
         g = lecture_graph()
@@ -41,15 +42,35 @@ CELLS = [
         ## Your turn: the lecture graph
 
         L = d·f, d = e + c, e = a·b with a = 2, b = −3, c = 10, f = −2. Work out dL/d(node) for every node
-        on paper, from L backwards, then type your answers into the dictionary below. (They are filled in
-        with the right values from notebook 03; change one and run the cell again to see what happens.)
+        on paper, from L backwards, then replace each `...` below with your answer and run the cell. Only
+        the answers you filled in are marked; run it as often as you like.
         """
     ),
     code(
         """
-        my_answers = {"d": -2, "f": 4, "e": -2, "c": -2, "a": 6, "b": -4}
+        my_answers = {"d": ..., "f": ..., "e": ..., "c": ..., "a": ..., "b": ...}
 
-        report = check_grads(g.L, my_answers)
+        filled = {name: value for name, value in my_answers.items() if value is not ...}
+        if filled:
+            display(mark_gradients(g.L, filled))
+        else:
+            print("Replace each ... with your dL/d(node), then run this cell again.")
+        """
+    ),
+    md(
+        r"""
+        ### Solution (try it yourself first)
+
+        The answers, worked out in notebook 03: dL/dd = f = −2, dL/df = d = 4, dL/de = dL/dd · 1 = −2,
+        dL/dc = −2, dL/da = dL/de · b = 6, dL/db = dL/de · a = −4.
+        """
+    ),
+    code(
+        """
+        # SOLUTION
+        solution = {"d": -2, "f": 4, "e": -2, "c": -2, "a": 6, "b": -4}
+
+        report = mark_gradients(g.L, solution)
         display(report)
 
         assert report.ok
@@ -73,7 +94,7 @@ CELLS = [
         """
         expected_mistakes = {2: "local-only", -2: "upstream-only", 4: "sign", -3: "value-not-grad"}
         for answer, mistake in expected_mistakes.items():
-            row = check_grads(g.L, {"b": answer}).rows[0]
+            row = mark_gradients(g.L, {"b": answer}).rows[0]
             print(f"dL/db = {answer:>2}  →  {row.mistake}\\n    {row.explanation}\\n")
             assert not row.correct and row.mistake == mistake
         """
@@ -96,10 +117,33 @@ CELLS = [
         L.label = "L"
         display(draw_graph(L, show_grad=False))
 
-        report = check_grads(L, {"x": -2.0, "w": 3.0})
+        report = mark_gradients(L, {"x": -2.0, "w": 3.0})
         print(report)
         x_row, w_row = sorted(report.rows, key=lambda row: row.label != "x")
         assert x_row.mistake == "accumulation" and w_row.correct
+        """
+    ),
+    md(
+        r"""
+        ## When one number fits two mistakes
+
+        Change a to −1 in the lecture graph. Now dL/db = dL/de · a = −2 · (−1) = **2**, and the answer −2 is
+        both the upstream gradient alone *and* the right size with the wrong sign. gradstep cannot know which
+        slip you made, so it names both (`row.mistakes`) and says why; `row.mistake` is the first of them.
+        The generated exercises below never have such a case: their numbers are chosen so that every classic
+        mistake gives a different answer.
+        """
+    ),
+    code(
+        """
+        a1 = Value(-1.0, "a")
+        e1 = a1 * g.b;  e1.label = "e"
+        d1 = e1 + g.c;  d1.label = "d"
+        L1 = d1 * g.f;  L1.label = "L"
+        row = mark_gradients(L1, {"b": -2}).rows[0]
+        print(row.mistakes)
+        print(row.explanation)
+        assert row.mistakes == ("upstream-only", "sign")
         """
     ),
     md(
@@ -129,10 +173,10 @@ CELLS = [
 
         by_hand = {"n": 0.5, "s": 0.5, "b": 0.5, "x1w1": 0.5, "x2w2": 0.5,
                    "w1": 0.5 * 2, "x1": 0.5 * -3, "w2": 0.5 * 0, "x2": 0.5 * 1}
-        assert check_grads(o, by_hand, **tol).ok
+        assert mark_gradients(o, by_hand, **tol).ok
 
         wrong = {"b": -0.5, "w1": 0.5, "x2": 0.0, "x1": 1.0}
-        report = check_grads(o, wrong, **tol)
+        report = mark_gradients(o, wrong, **tol)
         display(report)
         mistakes = {row.label: row.mistake for row in report.rows}
         assert mistakes == {"b": "sign", "w1": "upstream-only", "x2": "value-not-grad", "x1": None}
@@ -145,7 +189,10 @@ CELLS = [
         `make_exercise(level, seed)` makes a fresh small graph with hand-friendly numbers (level 1: `+` and
         `*`; level 2 adds `-`, `/`, `**2` and always a node used twice; level 3: a tanh neuron or exp/log).
         The questions come in backprop order; `hint(i)` gives the chain rule in symbols; `answer(i, value)`
-        marks one answer. The same seed gives the same exercise.
+        marks one answer: a wrong one gets `feedback.hint`, which names the mistake with this graph's numbers
+        but not the right answer, and another try (three in all; `reveal(i)` shows the answer). The score
+        tells apart right first time, right after retries, revealed and skipped. The same seed gives the same
+        exercise.
         """
     ),
     code(
@@ -157,15 +204,15 @@ CELLS = [
         for i, q in enumerate(ex.questions):
             print(f"Q{i}: {q.prompt}     hint: {ex.hint(i)}")
 
-        first = ex.answer(0, -ex.expected(0) if ex.expected(0) else 1.0)   # a deliberate slip
-        mark = "right" if first.correct else f"wrong ({first.mistake})"
-        print("\\nanswer to Q0:", mark, "-", first.explanation)
+        first = ex.answer(0, -ex.expected(0))   # a deliberate sign slip
+        print(f"\\nanswer to Q0: wrong ({first.mistake}) - {first.hint}")
+        ex.answer(0, ex.expected(0))             # the second try
         for i in range(1, len(ex.questions)):
             ex.answer(i, ex.expected(i))
         print("score:", ex.score)
 
-        assert not first.correct
-        assert ex.score.right == len(ex.questions) - 1
+        assert not first.correct and first.mistakes == ("sign",)
+        assert ex.score.right == len(ex.questions) - 1 and ex.score.retried == 1
         assert make_exercise(level=2, seed=3).title == ex.title     # reproducible
         assert set(MISTAKES) == {"accumulation", "local-only", "upstream-only", "sign", "value-not-grad"}
         """
@@ -176,7 +223,7 @@ CELLS = [
 
         `save_backprop_html(root, path, quiz=True)` writes the HTML stepper of notebook 03 as a quiz: at each
         step you type the node's gradient (Enter checks it; fractions like `-3/2` are fine) and it is marked
-        at once, with the same explanation as `check_grads`, before the picture reveals it. Like the stepper
+        at once, with the same explanation as `mark_gradients`, before the picture reveals it. Like the stepper
         it is one self-contained file with no network access; below it is shown in the notebook, and the
         file can be opened in any browser.
         """
@@ -204,7 +251,7 @@ CELLS = [
           the lecture graph. Type `h` for a hint.
         - In a browser: `gradstep graph "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2 --backprop quiz.html --quiz`
           writes the quiz page for any expression.
-        - Change `my_answers` above, or `make_exercise(level=3, seed=...)` for tanh and exp/log steps.
+        - Fill in `my_answers` above, or `make_exercise(level=3, seed=...)` for tanh and exp/log steps.
 
         That is the course: from the limit definition (01) to a trained network (05), better steps (06),
         curvature (07), and backprop done by your own hand (08).
