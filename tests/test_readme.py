@@ -123,3 +123,16 @@ def test_the_graph_and_recorder_recipes_run_exactly_as_written(tmp_path: Path, m
     assert page.stat().st_size < 1_000_000  # the README promises a page small enough to mail
     text = page.read_text(encoding="utf-8")
     assert "the loss of this one sample" in text and "mean loss over all 20 samples after epoch 1" in text
+
+
+def test_the_slides_code_makes_the_pictures_it_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("graphviz")
+    section = README.read_text(encoding="utf-8").split("## Graphs for slides", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, str(README), "exec"), {})  # the README's own code, not user input
+    for name in ("neurons.png", "grouped.png", "layers.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+    # The committed pictures are what this code draws (scripts/slides_pictures.py runs the same lines).
+    images = README.parent / "docs" / "images"
+    assert (tmp_path / "neurons.png").read_bytes() == (images / "slides_neurons.png").read_bytes()

@@ -284,9 +284,11 @@ def stepper_page(
     active_legend: bool = True,
     compact: bool = False,
     fit: bool = False,
+    extra_style: str = "",
 ) -> str:
     """The page: one inline SVG and one explanation (a list of lines, the first shown bold) per frame.
-    ``fit`` scales every picture to the window (no sideways scrolling), as the training recorder does."""
+    ``fit`` scales every picture to the window (no sideways scrolling), as the training recorder does;
+    ``extra_style`` is a page's own inline style (see :func:`page_html`)."""
     if len(svgs) != len(texts) or not svgs:
         raise ValueError(f"a stepper needs one explanation per frame and at least one frame "
                          f"(got {len(svgs)} frames, {len(texts)} explanations)")
@@ -294,7 +296,7 @@ def stepper_page(
     frames = [inline_svg(svg, f"f{k + 1}-") for k, svg in enumerate(svgs)]
     explanations = ["".join(f"<p>{e(line)}</p>" for line in lines) for lines in texts]
     return page_html(title, subtitle, frames, explanations, kinds, step_word=step_word,
-                     active_legend=active_legend, compact=compact, fit=fit)
+                     active_legend=active_legend, compact=compact, fit=fit, extra_style=extra_style)
 
 
 def _body_class(compact: bool, fit: bool) -> str:
