@@ -69,3 +69,12 @@ def test_stepping_to_the_end_shows_where_the_engine_first_differs(open_page, tmp
     # the whole graph fits the 1280-pixel window: no sideways scrolling
     assert page.evaluate("document.querySelector('#stage').scrollWidth <= document.querySelector('#stage').clientWidth")
     assert external == [] and page.evaluate("window.__violations") == []
+
+
+def test_a_graph_too_big_to_step_through_points_to_a_smaller_one(tmp_path, capsys):
+    file, old, new, _ = MISTAKES["local-only"]
+    folder = make_folder(tmp_path / "lab", (file, old, new))
+    assert main(["lab", "show", str(folder), "--task", "training"]) == 1
+    out = capsys.readouterr().out
+    assert "[local-only]" not in out and "too many to step through" in out and "--task mlp" in out
+    assert not (folder / "lab-training.html").exists()

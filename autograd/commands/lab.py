@@ -109,7 +109,8 @@ def _check(folder: Path, args: argparse.Namespace, limits: Limits) -> int:
 
 
 def _show(folder: Path, args: argparse.Namespace, limits: Limits) -> int:
-    from ..lab.show import save_lab_html  # imports the pictures (graphviz) only for this command
+    from ..files import atomic_write
+    from ..lab.show import lab_page  # imports the pictures (graphviz) only for this command
 
     report = check_lab(folder, [args.task], limits)
     (result,) = report.tasks
@@ -123,10 +124,13 @@ def _show(folder: Path, args: argparse.Namespace, limits: Limits) -> int:
         return 1
     path = Path(args.output) if args.output else folder / f"lab-{result.id}.html"
     try:
-        save_lab_html(result, path)
-    except (OSError, RuntimeError, ValueError) as err:
-        _error("show", str(err))
-        return 2
+        page = lab_page(result)
+    except ValueError:  # a graph too big to step through (the training loss over every sample)
+        print(f"✗ {result.id}: {result.message}")
+        print(f"Its graph has {len(result.graph.mirror.nodes)} nodes, too many to step through. The same network "
+              f"on one input is task mlp: gradstep lab show {folder} --task mlp")
+        return 1
+    atomic_write(path, page)
     print(f"✗ {result.id}: {result.message}")
     print(f"Wrote {path}: open it in a browser and step through backprop; the first wrong node is marked.")
     return 1
