@@ -208,7 +208,10 @@ def test_a_real_ctrl_c_at_any_moment_never_shows_a_traceback(tmp_path: Path, del
     start = "import sys, gradstep_cli; sys.stderr.write('started\\n'); sys.stderr.flush(); "
     child = subprocess.Popen(
         [sys.executable, "-c", start + "sys.exit(gradstep_cli.main())", "demo", "--no-progress", "--out",
-         str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+         str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        # A terminal's Ctrl-C reaches a program whose SIGINT is at its default; a test worker may have
+        # set it to "ignore" (the notebook tests' kernels do), and a child inherits that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert child.stderr is not None and child.stderr.readline() == "started\n"
     time.sleep(delay)
     child.send_signal(signal.SIGINT)
