@@ -7,6 +7,8 @@ Each :class:`Op` says three things about one operation:
   math namespace ``m``. Called with :data:`FLOAT_MATH` and floats it gives numbers (what
   ``backward()`` uses); called with :data:`VALUE_MATH` and :class:`~autograd.value.Value` objects
   it builds the same expressions as a differentiable graph (what ``create_graph=True`` uses);
+  called with :data:`ARRAY_MATH` and numpy arrays (one entry per sample, "lanes") it gives the
+  derivatives of a whole batch at once (what :mod:`autograd.lanes` uses);
 * ``expr`` / ``derivs`` — the formula text a learner reads (``a·b``, ``∂(a·b)/∂a = b``), used by the
   teaching trace and the graph labels.
 
@@ -32,6 +34,8 @@ __all__ = [
     "OPS",
     "FLOAT_MATH",
     "VALUE_MATH",
+    "ARRAY_MATH",
+    "array_forward",
     "VARIADIC",
     "ADD",
     "SUB",
@@ -251,6 +255,72 @@ def _data(x: Any) -> float:
 
 FLOAT_MATH = _FloatMath()
 VALUE_MATH = _ValueMath()
+
+
+class _ArrayMath:
+    """numpy versions, one entry per lane (sample): the same rules evaluated on a whole batch.
+
+    Each function agrees with its :class:`_FloatMath` twin entry by entry, including the points where
+    that one returns inf or nan instead of raising. numpy is imported on first use, so ``import
+    autograd`` stays quick. Callers run these under ``numpy.errstate(all="ignore")``.
+    """
+
+    @staticmethod
+    def exp(a: Any) -> Any:
+        return _np().exp(a)
+
+    @staticmethod
+    def log(a: Any) -> Any:
+        return _np().log(a)
+
+    @staticmethod
+    def sin(a: Any) -> Any:
+        return _np().sin(a)
+
+    @staticmethod
+    def cos(a: Any) -> Any:
+        return _np().cos(a)
+
+    @staticmethod
+    def div(a: Any, b: Any) -> Any:
+        np = _np()
+        a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+        at_zero = np.where(a != 0.0, np.copysign(np.inf, a), np.nan)
+        return np.where(b == 0.0, at_zero, a / np.where(b == 0.0, 1.0, b))
+
+    @staticmethod
+    def pow(a: Any, n: Any) -> Any:
+        return _np().power(a, n)  # 0 ** negative and overflow give inf, as the float rule says
+
+    @staticmethod
+    def power_slope(a: Any, n: Any) -> Any:
+        np = _np()
+        slope = n * np.power(a, np.asarray(n) - 1.0)
+        # 0 ** negative is inf in the float rule (numpy agrees); n = 0 is constant, slope 0 even at a = 0
+        return np.where(np.asarray(n) == 0.0, 0.0, slope)
+
+    @staticmethod
+    def sign(a: Any) -> Any:
+        return _np().sign(a)
+
+    @staticmethod
+    def step(a: Any, below: float = 0.0) -> Any:
+        return _np().where(a > 0.0, 1.0, below)
+
+    @staticmethod
+    def times_log(out: Any, a: Any) -> Any:
+        np = _np()
+        safe = np.where(a > 0.0, a, 1.0)
+        return np.where(out == 0.0, 0.0, np.where(a > 0.0, out * np.log(safe), np.nan))
+
+
+def _np() -> Any:
+    import numpy
+
+    return numpy
+
+
+ARRAY_MATH = _ArrayMath()
 
 
 # ---- forward functions with domain errors that name the op and the value ---------------------
@@ -574,3 +644,59 @@ def _local_rule(name: str, derivative: Callable[..., Any], arity: int, uses_math
         return tuple(slopes)
 
     return local
+
+
+# ---- the forward values on arrays (autograd.lanes) ------------------------------------------------
+# numpy's own version of each built-in forward, entry by entry equal to the float forward wherever that
+# one returns a number. Where the float forward raises (log of 0, exp overflow, 0 ** −1), these give a
+# non-finite entry; autograd.lanes then calls the float forward on that lane for the op's own message.
+def _array_forwards() -> dict[str, Callable[..., Any]]:
+    np = _np()
+
+    def sigmoid(a: Any) -> Any:
+        e = np.exp(-np.abs(a))  # as _sigmoid: the exponent is never positive, so nothing overflows
+        return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    return {
+        "add": np.add,
+        "sub": np.subtract,
+        "mul": np.multiply,
+        "div": np.divide,
+        "pow": np.power,
+        "powc": np.power,
+        "neg": np.negative,
+        "abs": np.abs,
+        "exp": np.exp,
+        "log": np.log,
+        "sqrt": np.sqrt,
+        "tanh": np.tanh,
+        "sigmoid": sigmoid,
+        "relu": lambda a: np.where(a > 0.0, a, np.where(np.isnan(a), a, 0.0)),
+        "leaky_relu": lambda a, slope: np.where(a > 0.0, a, a * slope),
+        "sin": np.sin,
+        "cos": np.cos,
+        "erf": _per_lane(_erf),  # numpy has no erf: math.erf lane by lane
+        "softplus": lambda a: np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))),  # as _softplus
+    }
+
+
+_ARRAY_FORWARDS: dict[str, Callable[..., Any]] = {}
+
+
+def array_forward(op: Op) -> Callable[..., Any]:
+    """The forward of ``op`` on numpy arrays (broadcasting, parameter last, as :attr:`Op.forward`).
+
+    Built-in ops use numpy's vectorised functions. Any other op (a user's own rule) gets its float
+    forward applied lane by lane: slower, but the same numbers and the same errors.
+    """
+    if not _ARRAY_FORWARDS:
+        _ARRAY_FORWARDS.update(_array_forwards())
+    if OPS.get(op.name) is op and op.name in _ARRAY_FORWARDS:
+        return _ARRAY_FORWARDS[op.name]
+    return _per_lane(op.forward, 2 if op.arity == 2 or op.has_param else 1)
+
+
+def _per_lane(forward: Callable[..., float], n_inputs: int = 1) -> Callable[..., Any]:
+    np = _np()
+    per_lane = np.frompyfunc(forward, n_inputs, 1)
+    return lambda *args: np.asarray(per_lane(*args), dtype=float)

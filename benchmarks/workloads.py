@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import floats
+from . import floats, lanes
 from .engines import Engine, FloatTrainer, Trainer
 from .floats import Params
 from .timing import Case, interleave
@@ -308,7 +308,8 @@ def mlp_rows(engines: Sequence[Engine], sizes: Sizes, setup: MLPSetup) -> tuple[
         for name in ("gradstep", "micrograd")
         if name in trainers
     ]
-    cases = step_cases + off_cases
+    lanes_cases, check["gradstep lanes"] = lanes.cases(setup)
+    cases = step_cases + off_cases + lanes_cases
     interleave(cases, sizes.mlp_repeats, sizes.warmup)
     layers = ", ".join(map(str, sizes.mlp_layers))
     title = f"MLP(2, [{layers}]) step, {sizes.mlp_samples} moons"
@@ -316,10 +317,11 @@ def mlp_rows(engines: Sequence[Engine], sizes: Sizes, setup: MLPSetup) -> tuple[
         ("mlp_step", f"{title}: forward+backward+SGD", "ms", "time"),
         ("mlp_step_gc_off", f"{title}, gc disabled in the step (info)", "ms", "time"),
         ("mlp_collect", "gc.collect() after a step: cost of the step's garbage (info)", "ms", "info"),
+        lanes.row_spec(title),
     ]
     rows = []
     for key, label, unit, kind in specs:
-        row = Row(key, label, unit, kind=kind)
+        row = Row(key, label, unit, kind=kind, compare_with="mlp_step" if key == lanes.KEY else None)
         for case in cases:
             if case.key == key:
                 row.values[case.engine] = None if case.median is None else case.median / 1e6
@@ -330,4 +332,6 @@ def mlp_rows(engines: Sequence[Engine], sizes: Sizes, setup: MLPSetup) -> tuple[
         rows.append(row)
     for name, trainer in trainers.items():
         check.setdefault("descriptions", {})[name] = getattr(trainer, "description", "")
+    if "description" in check["gradstep lanes"]:
+        check["descriptions"]["gradstep lanes"] = check["gradstep lanes"].pop("description")
     return rows, check

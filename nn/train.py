@@ -38,6 +38,7 @@ from typing import Any
 
 from autograd import Value, no_grad, sum_of
 
+from .batch import LanesStep, batch_accuracy
 from .losses import binary_cross_entropy, cross_entropy, hinge_loss, mse_loss
 from .module import Module, make_rng
 
@@ -194,6 +195,7 @@ def fit(
     l2: float = 0.0,
     rng: random.Random | int | None = None,
     scheduler: Any = None,
+    lanes: bool = False,
 ) -> History:
     """Train ``model`` on (X, y) and return its :class:`History`.
 
@@ -215,6 +217,11 @@ def fit(
         l2: adds l2·Σθ² over all parameters to the loss (keeps weights small; part of the reported loss).
         rng: seed or ``random.Random`` for the mini-batch shuffle.
         scheduler: an ``optim.lr_scheduler`` scheduler, stepped once per epoch.
+        lanes: run each step on lanes (:mod:`autograd.lanes`): one example's graph is recorded once and
+            run over the whole batch with numpy, instead of building a graph per example: the same
+            loss and gradients (up to rounding), many times faster. The loss is the per-example form of
+            :mod:`nn.batch` (no Python branches on the data); ``on_step`` callbacks get the loss graph of
+            the batch's first example, since there is no graph of the whole batch.
     """
     # Every argument is checked before the first step, so a typo fails at once, not after an epoch.
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
@@ -237,6 +244,8 @@ def fit(
         raise ValueError(f"fit: l2 must be a number ≥ 0, got {l2!r}")
     if not isinstance(progress, bool):
         raise ValueError(f"fit: progress must be True or False, got {progress!r}")
+    if not isinstance(lanes, bool):
+        raise ValueError(f"fit: lanes must be True or False, got {lanes!r}")
     if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
         raise TypeError(f"fit: optimizer must have step() and zero_grad(), got {type(optimizer).__name__}")
     if scheduler is not None and not hasattr(scheduler, "step"):
@@ -262,6 +271,7 @@ def fit(
     size = len(rows) if batch_size is None else min(batch_size, len(rows))
     history = History()
     best, since_best = math.inf, 0
+    on_lanes = _lanes_step(model, rows, ys, loss, loss_fn, l2, params) if lanes else None
 
     bar = _progress_bar(epochs, progress)
     try:
@@ -271,6 +281,13 @@ def fit(
             for start in range(0, len(rows), size):
                 batch = order[start : start + size]
                 optimizer.zero_grad()
+                if on_lanes is not None:  # PREDICT, LOSS and GRADIENT for every example at once
+                    on_lanes.run(None if size == len(rows) else batch)
+                    for hook in step_hooks:
+                        hook(on_lanes.sample_graph(), model, history.steps)
+                    optimizer.step()
+                    history.steps += 1
+                    continue
                 outs = [model(rows[i]) for i in batch]  # PREDICT
                 total = loss_fn(outs, [ys[i] for i in batch])  # LOSS
                 if l2:
@@ -283,7 +300,11 @@ def fit(
             lr = _current_lr(optimizer)
             if scheduler is not None:
                 scheduler.step()
-            value, acc = _evaluate(model, rows, ys, loss_fn, l2, params, threshold, classes)
+            if on_lanes is not None:
+                value, scores = on_lanes.evaluate()
+                acc = batch_accuracy(scores, ys, threshold) if classes else None
+            else:
+                value, acc = _evaluate(model, rows, ys, loss_fn, l2, params, threshold, classes)
             history.loss.append(value)
             history.accuracy.append(acc)
             history.lr.append(lr)
@@ -314,6 +335,21 @@ def fit(
         if bar is not None:
             _close_bar(bar)
     return history
+
+
+def _lanes_step(
+    model: Module, rows: list[list[float]], ys: list[Any], loss: Any, loss_fn: Callable[..., Value], l2: float,
+    params: list[Value],
+) -> LanesStep:
+    """The per-example loss for lanes: a loss named in LOSSES (or one of nn's loss functions) maps to its
+    branch-free form in nn.batch; any other function is recorded as it is (and checked)."""
+    name = next((key for key, fn in LOSSES.items() if fn is loss_fn), None)
+    if name is None and loss_fn is binary_cross_entropy:
+        raise ValueError(
+            "fit: binary_cross_entropy on probabilities clamps each prediction with a Python branch, which lanes "
+            "cannot record once for every example; use loss='bce' (on the model's raw scores), or lanes=False"
+        )
+    return LanesStep(model, rows, ys, name if name is not None else loss_fn, l2, params)
 
 
 def _improves(value: float, best: float, min_delta: float) -> bool:

@@ -90,3 +90,16 @@ def test_the_own_derivative_python_blocks_run() -> None:
         for block in blocks:
             exec(compile(block, str(README), "exec"), {})  # the README's own code, not user input
     assert "PASS: logistic's derivative agrees with central differences at all 41 points checked." in out.getvalue()
+
+
+def test_the_slides_code_makes_the_pictures_it_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("graphviz")
+    section = README.read_text(encoding="utf-8").split("## Graphs for slides", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, str(README), "exec"), {})  # the README's own code, not user input
+    for name in ("neurons.png", "grouped.png", "layers.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+    # The committed pictures are what this code draws (scripts/slides_pictures.py runs the same lines).
+    images = README.parent / "docs" / "images"
+    assert (tmp_path / "neurons.png").read_bytes() == (images / "slides_neurons.png").read_bytes()

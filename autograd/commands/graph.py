@@ -44,8 +44,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--atol", type=float, default=None, metavar="A",
                         help="with --quiz: absolute tolerance, for answers near 0 (default 1e-9 or 5e-5)")
     parser.add_argument("--steps", action="store_true", help="print every backprop step as a table")
-    parser.add_argument("--rankdir", default="LR", choices=["LR", "TB"],
-                        help="draw left-to-right (LR, default) or top-to-bottom (TB)")
+    parser.add_argument("--rankdir", default="LR", choices=["LR", "RL", "TB", "BT"],
+                        help="the direction of the arrows: left to right (LR, default), RL, top to bottom "
+                             "(TB) or BT")
+    slides = parser.add_argument_group("the picture (-o), for slides")
+    slides.add_argument("--no-grad", action="store_true", help="leave the gradients out of the picture")
+    slides.add_argument("--no-data", action="store_true", help="leave the values out of the picture")
+    slides.add_argument("--precision", type=int, default=None, metavar="DIGITS",
+                        help="significant digits of the numbers (default: exact small integers, else 4)")
+    slides.add_argument("--theme", default="light", choices=["light", "dark"], help="colours (default light)")
+    slides.add_argument("--dpi", type=float, default=None,
+                        help="resolution of a .png/.jpg picture (default 96; 300 for print)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,6 +89,14 @@ def _check_outputs(args: argparse.Namespace) -> None:
     for flag, value in (("--rtol", args.rtol), ("--atol", args.atol)):
         if value is not None and not (value >= 0 and value != float("inf")):
             raise ExpressionError(f"{flag} must be a finite number ≥ 0, e.g. 1e-3, not {value}")
+    if args.dpi is not None and not 10 <= args.dpi <= 1200:
+        raise ExpressionError(f"--dpi must be from 10 to 1200 (96 for screens, 300 for print), not {args.dpi:g}")
+    if args.precision is not None and not 1 <= args.precision <= 17:
+        raise ExpressionError(f"--precision is a number of significant digits from 1 to 17, not {args.precision}")
+    slide_flags = args.no_grad or args.no_data or args.precision is not None or args.theme != "light" or args.dpi
+    if slide_flags and args.output is None:
+        raise ExpressionError("--no-grad, --no-data, --precision, --theme and --dpi style the picture: "
+                              "give -o FILE.svg (or .png, .pdf) too")
     if args.quiz and args.backprop is None:
         raise ExpressionError("--quiz makes the --backprop page a quiz: give --backprop FILE.html too")
     if args.backprop is not None and Path(args.backprop).suffix.lower() not in _HTML:
@@ -119,7 +136,9 @@ def _run(args: argparse.Namespace) -> int:
     from ..viz import draw_graph, save_backprop_html, save_graph  # graphviz only when a picture is asked for
 
     if args.output is not None:
-        path = save_graph(draw_graph(view, rankdir=args.rankdir), args.output)
+        picture = draw_graph(view, rankdir=args.rankdir, show_grad=not args.no_grad, show_data=not args.no_data,
+                             precision=args.precision, theme=args.theme)
+        path = save_graph(picture, args.output, dpi=args.dpi)
         print(f"wrote {path}")
     if args.backprop is not None:
         heading = "Backprop quiz" if args.quiz else "Backprop, step by step"

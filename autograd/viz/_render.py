@@ -66,6 +66,24 @@ class Graph(graphviz.Digraph):
 
     layout: dict[str, Any] | None = None
 
+    def attr(self, kw: str | None = None, _attributes: Any = None, **attrs: Any) -> None:
+        """As graphviz's, but ``node``/``edge``/``graph`` defaults set after drawing apply to the whole
+        drawing: DOT gives defaults only to what follows them, so they go before the first node."""
+        before = len(self.body)
+        super().attr(kw, _attributes=_attributes, **attrs)
+        if kw in ("node", "edge", "graph") and before and len(self.body) == before + 1:
+            statement = self.body.pop()
+            first = next((i for i, line in enumerate(self.body) if not line.lstrip().startswith(
+                ("graph [", "node [", "edge ["))), len(self.body))
+            self.body.insert(first, statement)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
+        """In Jupyter: the SVG scaled to the notebook's column (never wider, never cut off)."""
+        svg = self.pipe(format="svg", encoding="utf-8")
+        inline = inline_svg(svg, "g")
+        inline = re.sub(r"<svg\b", '<svg style="max-width:100%;height:auto"', inline, count=1)
+        return {"text/html": f'<div style="max-width:100%;overflow:hidden">{inline}</div>', "image/svg+xml": svg}
+
     def copy(self) -> Graph:
         twin = super().copy()
         twin.layout = self.layout
@@ -167,15 +185,22 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], dpi: float
     if fmt is None:
         known = ", ".join(sorted(_FORMATS) + sorted(_SOURCE))
         raise ValueError(f"cannot tell the picture format from {path.name!r}; end the file name in one of {known}")
-    if dpi is not None and fmt != "svg":
+    if fmt != "svg":
         graph = graph.copy()
-        graph.attr("graph", dpi=str(dpi))
+        if dpi is not None:
+            graph.attr("graph", dpi=str(dpi))
+        # A wide graph as a bitmap is scaled to fit MAX_PIXELS a side, not written 32,767 pixels wide.
+        inches = MAX_PIXELS / float(dpi or 96)
+        graph.attr("graph", size=f"{inches:.2f},{inches:.2f}")
     data = run_dot([graph], fmt)
     if fmt == "pdf":
         data = reproducible_pdf(data)
     atomic_write(path, data)
     return path
 
+
+#: The longest side of a bitmap (PNG, JPG) or PDF page, in pixels at the chosen dpi.
+MAX_PIXELS = 8000
 
 _PDF_DATE = re.compile(rb"/CreationDate \(D:[0-9+\-Z']+\)")
 

@@ -14,11 +14,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..lanes import Program
 from ..ops import DOT, LEAKY_RELU, POWC, SUM
 from ..value import Value
 from ..view import GraphView, format_number, too_big
 from ._render import Graph
 from .layout import layout_attrs, layout_cells
+from .slides import THEMES, Theme, add_clusters, collapsed_digraph, number_format, theme_named
 
 __all__ = ["draw_graph", "Snapshot", "NodeView", "snapshot", "build_digraph", "DEFAULT_MAX_NODES", "KINDS"]
 
@@ -169,17 +171,23 @@ class Style:
     widths: dict[str, tuple[int, int, int]] | None = None  # node id → minimum cell widths
     edge_width: int | None = None  # minimum edge-label width
     stacked: bool = False  # name in a row above the numbers
+    # For slides (see autograd.viz.slides): what to show and how it looks.
+    show_data: bool = True
+    number: Callable[[float], str] = format_number
+    theme: Theme = THEMES["light"]
+    font: str = FONT
+    font_size: float = FONT_SIZE
 
 
 def grad_cell(i: int, view: NodeView, style: Style) -> str:
     if style.grad_text is None:
-        return f"grad {format_number(view.grad)}"
+        return f"grad {style.number(view.grad)}"
     text = style.grad_text(i)
     return "grad ?" if text is None else f"grad {text}"
 
 
 def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
-    fill = KINDS[view.kind][0]
+    fill = style.theme.fills.get(view.kind, KINDS[view.kind][0])
     hot = style.active == i
     border = f' BORDER="3" COLOR="{HOT}"' if hot else ' BORDER="0"'
     widths = style.widths.get(view.id) if style.widths else None
@@ -188,14 +196,16 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
         return f' WIDTH="{widths[k]}"' if widths else ""
 
     label = f"<B>{_esc(view.name)}</B>"
-    values = [f"<TD{width(1)}>data {_esc(format_number(view.data))}</TD>"]
+    values = [f"<TD{width(1)}>data {_esc(style.number(view.data))}</TD>"] if style.show_data else []
     if show_grad:
         text = grad_cell(i, view, style)
         unknown = text.endswith("?")
         bg = f' BGCOLOR="{FRESH}"' if i in style.fresh else ""
         body = f'<FONT COLOR="{UNKNOWN}">{_esc(text)}</FONT>' if unknown else _esc(text)
         values.append(f"<TD{width(2)}{bg}>{body}</TD>")
-    if style.stacked:  # name above, numbers below: narrower nodes, so a wide graph scales down less
+    if not values:
+        rows = f"<TR><TD{width(0)}>{label}</TD></TR>"
+    elif style.stacked:  # name above, numbers below: narrower nodes, so a wide graph scales down less
         rows = f'<TR><TD COLSPAN="{len(values)}">{label}</TD></TR><TR>{"".join(values)}</TR>'
     else:
         rows = f"<TR><TD{width(0)}>{label}</TD>{''.join(values)}</TR>"
@@ -203,8 +213,8 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
             f"{rows}</TABLE>>")
 
 
-def _edge_label(text: str, hot: bool, width: int | None) -> str:
-    colour = HOT if hot else "#444444"
+def _edge_label(text: str, hot: bool, width: int | None, plain: str = "#444444") -> str:
+    colour = HOT if hot else plain
     w = f' WIDTH="{width}"' if width else ""
     body = f"<B>{_esc(text)}</B>" if hot else _esc(text)
     return (f'<<TABLE BORDER="0" CELLPADDING="1"><TR><TD{w}><FONT COLOR="{colour}" POINT-SIZE="13">'
@@ -224,11 +234,12 @@ def build_digraph(
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
     style = style or Style()
+    theme = style.theme
     g = Graph("gradstep", format="svg")
-    g.attr("graph", rankdir=rankdir, fontname=FONT, fontsize=str(FONT_SIZE), nodesep="0.3", ranksep="0.45",
-           bgcolor="white", pad="0.2")
-    g.attr("node", fontname=FONT, fontsize=str(FONT_SIZE))
-    g.attr("edge", fontname=FONT, fontsize="12", color="#555555", arrowsize="0.8")
+    g.attr("graph", rankdir=rankdir, fontname=style.font, fontsize=str(style.font_size), nodesep="0.3",
+           ranksep="0.45", bgcolor=theme.background, fontcolor=theme.text, pad="0.2")
+    g.attr("node", fontname=style.font, fontsize=str(style.font_size), fontcolor=theme.text, color=theme.text)
+    g.attr("edge", fontname=style.font, fontsize="12", color=theme.edge, fontcolor=theme.text, arrowsize="0.8")
     # Measured before dot runs: big layouts get capped placement, too big ones are refused on rendering.
     labelled = style.edge_text is not None or any(any(view.roles) for view in snap.nodes)
     cells, busiest, uses = layout_cells([view.parents for view in snap.nodes], labelled)
@@ -246,7 +257,9 @@ def build_digraph(
         wide = len(view.op_label) > 2
         shape = {"shape": "box", "style": "filled,rounded", "fontsize": "13"} if wide else {
             "shape": "circle", "style": "filled", "fontsize": "16"}
-        g.node(op_id, label=view.op_label, fillcolor=OP_FILL, width="0.4", height="0.4", margin="0.04",
+        if view.roles and view.roles[0]:  # a neuron's sum: keep w1, w2, …, x1, …, b in the model's order
+            op_attrs = {**op_attrs, "ordering": "in"}
+        g.node(op_id, label=view.op_label, fillcolor=theme.op_fill, width="0.4", height="0.4", margin="0.04",
                **shape, **op_attrs)
         edge_hot = {"color": HOT, "penwidth": "2.5", "dir": "back"} if hot else {}
         g.edge(op_id, view.id, **edge_hot)
@@ -254,35 +267,45 @@ def build_digraph(
             text = style.edge_text(i, j) if style.edge_text else view.roles[j]
             attrs = dict(edge_hot)
             if text:
-                attrs["label"] = _edge_label(text, hot, style.edge_width)
+                attrs["label"] = _edge_label(text, hot, style.edge_width, "#444444" if theme is THEMES["light"]
+                                             else theme.text)
             g.edge(snap.nodes[parent].id, op_id, **attrs)
     rows = []
     if caption is not None:
         rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{caption}</TD></TR>')
     if legend:
-        rows.append(f'<TR><TD ALIGN="LEFT">{legend_label(snap)}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT">{legend_label(snap, theme)}</TD></TR>')
     if rows:
         label = f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>>'
         g.attr("graph", label=label, labeljust="l", labelloc="b")
     return g
 
 
-def legend_label(snap: Snapshot) -> str:
+def legend_label(snap: Snapshot, theme: Theme | None = None) -> str:
     """A row of colour swatches for the node kinds present in ``snap`` (HTML-like label body)."""
     present = {v.kind for v in snap.nodes}
+    fills = (theme or THEMES["light"]).fills
     cells = "".join(
-        f'<TD BGCOLOR="{fill}" BORDER="1"> {_esc(text)} </TD><TD> </TD>'
+        f'<TD BGCOLOR="{fills.get(kind, fill)}" BORDER="1"> {_esc(text)} </TD><TD> </TD>'
         for kind, (fill, text) in KINDS.items() if kind in present
     )
     return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="4"><TR>{cells}</TR></TABLE>'
 
 
 def draw_graph(
-    root: Value | GraphView,
+    root: Value | GraphView | Program,
     rankdir: str = "LR",
     show_grad: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
     legend: bool = True,
+    *,
+    show_data: bool = True,
+    precision: int | None = None,
+    theme: str = "light",
+    font: str | None = None,
+    font_size: float | None = None,
+    group: str | None = None,
+    collapse: str | None = None,
 ) -> Graph:
     """The computation graph under ``root`` as a :class:`graphviz.Digraph`.
 
@@ -296,8 +319,39 @@ def draw_graph(
     Rendering (``.render()``, ``.pipe()``, display in Jupyter) needs Graphviz's ``dot`` program and
     raises :class:`~autograd.viz.GraphvizNotFound`, with the install command, when it is missing.
 
+    ``root`` may also be a :mod:`autograd.lanes` program: the picture is its one recorded sample's
+    graph with the numbers of lane 0 of the last run, and a caption with the lane count.
+
+    For slides (see :mod:`autograd.viz.slides`): ``show_data=False`` hides the values,
+    ``precision`` sets the significant digits, ``theme="dark"``, ``font`` and ``font_size`` restyle
+    every node, edge and label; a network's nodes can be grouped (``group="neurons"`` or
+    ``"layers"``: labelled clusters) or collapsed (``collapse="neurons"`` or ``"layers"``: one box each,
+    its parameters counted). Graph attributes set afterwards (``g.attr("node", fontname=...)``) apply
+    to the whole drawing too.
+
     Raises:
         ValueError: the graph has more than ``max_nodes`` value nodes (draw a smaller piece, or raise it).
     """
+    caption = None
+    if isinstance(root, Program):
+        caption = _esc(root.caption(0))
+        root = root.sample(0)
     snap = snapshot(root, max_nodes)
-    return build_digraph(snap, rankdir=rankdir, show_grad=show_grad, legend=legend)
+    look = theme_named(theme)
+    fmt = number_format(precision)
+    typeface = font or FONT
+    size = FONT_SIZE if font_size is None else _font_size(font_size)
+    if collapse is not None:
+        return collapsed_digraph(list(snap.nodes), collapse, rankdir=rankdir, show_data=show_data,
+                                 show_grad=show_grad, fmt=fmt, theme=look, font=typeface, font_size=size)
+    style = Style(show_data=show_data, number=fmt, theme=look, font=typeface, font_size=size)
+    g = build_digraph(snap, rankdir=rankdir, show_grad=show_grad, legend=legend, style=style, caption=caption)
+    if group is not None:
+        add_clusters(g, list(snap.nodes), group, look)
+    return g
+
+
+def _font_size(size: float) -> float:
+    if isinstance(size, bool) or not isinstance(size, (int, float)) or not 4 <= size <= 72:
+        raise ValueError(f"font_size must be a number of points from 4 to 72, got {size!r}")
+    return float(size)

@@ -13,6 +13,9 @@ CELLS = [
         w is nudged. **Backpropagation** gets all of them in one pass backwards through the graph, using
         only the chain rule. In this notebook you do it by hand once, then watch autograd do the same
         thing, one node at a time.
+
+        **Goal:** compute every gradient of a small graph yourself, have your answers marked, and then
+        read the same numbers off autograd's trace and pictures. Cells with `None` in them are yours.
         """
     ),
     code(
@@ -42,19 +45,52 @@ CELLS = [
         2. **The chain rule.** If L depends on d and d depends on e, then dL/de = dL/dd · dd/de:
            *the gradient arriving from above (upstream) × the local derivative*.
 
-        Start at the top, where dL/dL = 1, and work down:
+        Start at the top, where dL/dL = 1, and work down. **Your turn:** fill in the table on paper, top
+        row first, then type your numbers into the cell below and run it to have them marked.
 
-        | node | how it was made | gradient = upstream × local | value |
-        |------|-----------------|-----------------------------|-------|
-        | L    | d·f             | (start)                     | 1     |
-        | d    |                 | dL/dL · f = 1 · (−2)        | −2    |
-        | f    |                 | dL/dL · d = 1 · 4           | 4     |
-        | e    |                 | dL/dd · 1 = −2 · 1          | −2    |
-        | c    |                 | dL/dd · 1 = −2 · 1          | −2    |
-        | a    |                 | dL/de · b = −2 · (−3)       | 6     |
-        | b    |                 | dL/de · a = −2 · 2          | −4    |
+        | node | used by | gradient = upstream × local | value |
+        |------|---------|-----------------------------|-------|
+        | L    | (the output) | (start)                | 1     |
+        | d    | L = d·f |                             |       |
+        | f    | L = d·f |                             |       |
+        | e    | d = e + c |                           |       |
+        | c    | d = e + c |                           |       |
+        | a    | e = a·b |                             |       |
+        | b    | e = a·b |                             |       |
 
-        Read a row as a sentence: *nudging a up by 0.001 changes L by about 6 × 0.001.*
+        Read a finished row as a sentence: *nudging a up by 0.001 changes L by about (its gradient) × 0.001.*
+        """
+    ),
+    code(
+        """
+        my_gradients = {"d": None, "f": None, "e": None, "c": None, "a": None, "b": None}   # dL/dnode
+        """
+    ),
+    code(
+        """
+        from autograd.practice import mark_gradients
+
+        filled = {name: value for name, value in my_gradients.items() if value is not None}
+        if not filled:
+            print("Fill in my_gradients above (numbers like -2 or 3/2 as 1.5), run it, then run this cell.")
+        else:
+            display(mark_gradients(lecture_graph().L, filled))    # marks each answer, names the mistake
+        """
+    ),
+    md(
+        r"""
+        ### The table, worked out (read this after your own try)
+
+        | node | gradient = upstream × local | value |
+        |------|-----------------------------|-------|
+        | d    | dL/dL · f = 1 · (−2)        | −2    |
+        | f    | dL/dL · d = 1 · 4           | 4     |
+        | e    | dL/dd · 1 = −2 · 1          | −2    |
+        | c    | dL/dd · 1 = −2 · 1          | −2    |
+        | a    | dL/de · b = −2 · (−3)       | 6     |
+        | b    | dL/de · a = −2 · 2          | −4    |
+
+        The same in code, checked against nudging each input (central differences):
         """
     ),
     code(
@@ -115,6 +151,55 @@ CELLS = [
         step_e = next(step for step in trace if step.label == "e")
         print(step_e)
         assert step_e.upstream == -2.0 and [p.contribution for p in step_e.parents] == [6.0, -4.0]
+        """
+    ),
+    md(
+        r"""
+        ## One derivative, three ways
+
+        Take f(x) = (3x + 1)² at x = 1. **Predict** f′(1) before reading on, and put it in `my_slope`.
+        """
+    ),
+    code(
+        """
+        my_slope = None   # f'(1) for f(x) = (3x + 1)**2
+        """
+    ),
+    md(
+        r"""
+        1. **By the limit definition:** the difference quotient (f(1 + h) − f(1)) / h for smaller and
+           smaller h.
+        2. **By the chain rule on paper:** f is an outer square of an inner u = 3x + 1, so
+           f′(x) = 2u · du/dx = 2(3x + 1) · 3.
+        3. **By backprop:** build the graph u = 3·x + 1, f = u·u and call `backward()`. The node u is used
+           twice (u·u), so it receives u + u from the product, and passes that on times 3 to x.
+        """
+    ),
+    code(
+        """
+        from autograd.check import limit_table
+
+        def f_of(x):
+            return (3 * x + 1) ** 2
+
+        table = limit_table(f_of, 1.0, hs=[1e-1, 1e-2, 1e-3, 1e-4])
+        display(table)                                            # 1. the limit: the quotients close in
+
+        by_chain_rule = 2 * (3 * 1.0 + 1) * 3                     # 2. outer 2u, times inner 3
+
+        x = Value(1.0, "x")
+        u = 3 * x + 1;  u.label = "u"
+        out = u * u;  out.label = "f"
+        out.backward()                                            # 3. backprop
+        print(f"chain rule: {by_chain_rule}   backprop: dL/du = {u.grad}, dL/dx = {x.grad}")
+        if my_slope is not None:
+            print("Your prediction: " + ("right." if my_slope == x.grad else f"{my_slope}, not quite: see above."))
+        """
+    ),
+    code(
+        """
+        assert by_chain_rule == x.grad == 24.0 and u.grad == 8.0        # u + u = 4 + 4, then × 3
+        assert abs(table.rows[-1].forward - 24.0) < 1e-3                   # the limit agrees
         """
     ),
     md(
@@ -202,7 +287,8 @@ CELLS = [
         - Backprop visits each node after every node that uses it; at that moment its gradient is final.
         - At every op, gradient to an input = upstream gradient × the op's local derivative, and a node
           used several times adds up what it receives.
-        - By hand, by nudging, and by autograd: the same numbers.
+        - By hand, by nudging, and by autograd: the same numbers. One derivative, (3x + 1)² at 1, came out
+          24 by the limit, by the chain rule and by backprop.
 
         **Try it:** change b to 1.0 in `neuron()` and predict do/dw1 before running it. Next:
         **04 · Checking gradients**, how to be sure a gradient is right.
