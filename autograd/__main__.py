@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from .commands import check, course, doctor, graph, practice, profit
+from .commands import check, course, doctor, graph, lab, practice, profit
 from .files import NotARegularFileError, describe_os_error
 
 
@@ -40,6 +40,7 @@ def _commands() -> dict[str, ModuleType]:
         "check": check,
         "practice": practice,
         "graph": graph,
+        "lab": lab,
         "course": course,
         "doctor": doctor,
     }

@@ -15,6 +15,7 @@ The command ``gradstep demo`` (:mod:`nn.demo`) runs the whole loop and draws it.
 from __future__ import annotations
 
 from . import datasets
+from .batch import forward_batch
 from .losses import binary_cross_entropy, cross_entropy, hinge_loss, mse_loss, softmax
 from .module import MLP, Layer, Module, Neuron, Parameter
 from .train import History, accuracy, fit, predict
@@ -34,6 +35,7 @@ __all__ = [
     "History",
     "predict",
     "accuracy",
+    "forward_batch",
     "datasets",
 ]
 

@@ -8,6 +8,9 @@ acceptable. Writes to the output folder (default out/):
   loss_curve.png          loss and accuracy after every epoch
   neuron_graph.svg        the computation graph of one neuron, with values and gradients
   neuron_backprop.html    a page that steps through backprop in that neuron (open it in a browser)
+
+With --spirals, the bigger demo on lanes (:mod:`nn.spirals`): three spirals of 3,000 points, an MLP
+2 → 32 → 32 → 3 with cross-entropy, and spirals_boundary.png, spirals_loss_curve.png.
 """
 
 from __future__ import annotations
@@ -335,13 +338,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--epochs",
         type=int,
         default=DemoSettings.epochs,
-        help=f"most passes over the data (default {DemoSettings.epochs}; it stops earlier)",
+        help=f"most passes over the data (default {DemoSettings.epochs}, with --spirals 30; it stops earlier)",
     )
     parser.add_argument(
         "--samples",
         type=int,
         default=DemoSettings.samples,
-        help=f"number of moon points (default {DemoSettings.samples})",
+        help=f"number of points (default {DemoSettings.samples}; with --spirals 3000)",
     )
     parser.add_argument(
         "--seed",
@@ -349,7 +352,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=DemoSettings.seed,
         help="seed for the data and the initial weights (default 0)",
     )
-    parser.add_argument("--lr", type=float, default=LR, help=f"learning rate (default {LR})")
+    parser.add_argument(
+        "--lr", type=float, default=LR, help=f"learning rate (default {LR}; with --spirals Adam's 0.01)"
+    )
     parser.add_argument("--out", default="out", help="folder for the pictures (default out/)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs and tests)")
     parser.add_argument(

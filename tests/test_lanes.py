@@ -314,3 +314,14 @@ def test_one_lanes_graph_carries_the_gradients_backward_would_give_that_sample()
     assert math.isclose(root.data, scalar.data, rel_tol=1e-14)
     assert math.isclose(x_node.grad, gx / 3, rel_tol=1e-13)
     assert math.isclose(program.inputs[1].grad, gy / 3, rel_tol=1e-13)
+
+
+def test_the_readme_lanes_example_prints_what_it_says(capsys) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## A whole batch at once: lanes", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    promised = [line[2:] for line in block.splitlines() if line.startswith("# ")]
+    exec(compile(block, "README.md", "exec"), {})  # the README's own code, not user input
+    assert capsys.readouterr().out.split("\n")[: len(promised)] == promised

@@ -29,6 +29,7 @@ SERIES = [
     "06_optimizers.ipynb",
     "07_higher_order.ipynb",
     "08_practice.ipynb",
+    "09_build_it_yourself.ipynb",
     "10_from_scalars_to_tensors.ipynb",
 ]
 

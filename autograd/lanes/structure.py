@@ -49,17 +49,16 @@ def forward_order(outputs: Sequence[Value]) -> list[Value]:
         if id(out) in seen:
             continue
         seen.add(id(out))
-        stack: list[tuple[Value, int]] = [(out, 0)]
+        stack = [(out, iter(out.parents))]
         while stack:
-            node, i = stack.pop()
-            parents = node.parents
-            if i < len(parents):
-                stack.append((node, i + 1))
-                parent = parents[i]
+            node, parents = stack[-1]
+            for parent in parents:  # resumes where it left off: a wide dot node is walked once
                 if id(parent) not in seen:
                     seen.add(id(parent))
-                    stack.append((parent, 0))
+                    stack.append((parent, iter(parent.parents)))
+                    break
             else:
+                stack.pop()
                 order.append(node)
     return order
 
@@ -81,7 +80,7 @@ class Signature:
         if rule is None:
             k = self.input_of.get(id(node))
             return ("input", k) if k is not None else ("leaf",)
-        return (rule, node.param, tuple(index[id(p)] for p in node.parents))
+        return (rule, node.param, tuple([index[id(p)] for p in node.parents]))
 
 
 def compare(program: Signature, other: Signature, lane: int) -> None:

@@ -16,7 +16,7 @@ from the graph's one view (:class:`autograd.view.GraphView`); no ``.grad`` is to
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 
 from ..trace import BackpropStep, Trace, compute_trace
@@ -70,9 +70,15 @@ def step_lines(step: BackpropStep, view: GraphView, last: bool) -> list[str]:
 
 
 def frames_and_trace(
-    root: Value | GraphView, rankdir: str = "LR", max_nodes: int = DEFAULT_FRAME_NODES, caption: bool = True
+    root: Value | GraphView, rankdir: str = "LR", max_nodes: int = DEFAULT_FRAME_NODES, caption: bool = True,
+    *, extra_text: Callable[[Value], str | None] | None = None, extra_alert: Collection[Value] = (),
+    marked: Value | None = None,
 ) -> tuple[list[Graph], list[BackpropStep], list[list[str]]]:
-    """The frames, the steps they show (see :func:`stepper_steps`) and each step's text lines."""
+    """The frames, the steps they show (see :func:`stepper_steps`) and each step's text lines.
+
+    ``extra_text`` gives a node a row under its numbers in every frame (e.g. the lab's "yours -3"),
+    drawn as disagreeing for the nodes of ``extra_alert``; ``marked`` is a node framed in every frame.
+    """
     view = view_of(root, max_nodes=max_nodes, what="step through")
     snap = snapshot(view, max_nodes, what="step through")
     steps = stepper_steps(compute_trace(view))
@@ -113,6 +119,9 @@ def frames_and_trace(
             widths=widths,
             edge_width=edge_width,
             stacked=True,
+            extra_text=(lambda i: extra_text(nodes[i])) if extra_text else None,
+            extra_alert=frozenset(view.index[n] for n in extra_alert),
+            marked=view.index[marked] if marked is not None else None,
         )
         frames.append(build_digraph(snap, rankdir=rankdir, style=style,
                                     caption=caption_html(texts[k]) if caption else None))

@@ -43,6 +43,8 @@ OP_FILL = "#f2f2f2"
 HOT = "#d62728"  # the active node and the edges its gradient flows along
 FRESH = "#fff3b0"  # a gradient that has just become known
 UNKNOWN = "#8a8a8a"
+MARK = "#7b2cbf"  # a node a page points at in every frame (the lab: the first wrong gradient)
+ALERT = "#f8c9c4"  # an extra cell that disagrees with the right number
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,9 @@ class Style:
     widths: dict[str, tuple[int, int, int]] | None = None  # node id → minimum cell widths
     edge_width: int | None = None  # minimum edge-label width
     stacked: bool = False  # name in a row above the numbers
+    extra_text: Callable[[int], str | None] | None = None  # node index → a row under the numbers (None: none)
+    extra_alert: frozenset[int] = frozenset()  # extra rows drawn as disagreeing (ALERT)
+    marked: int | None = None  # node index drawn with the MARK border in every frame
     # For slides (see autograd.viz.slides): what to show and how it looks.
     show_data: bool = True
     number: Callable[[float], str] = format_number
@@ -190,6 +195,8 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
     fill = style.theme.fills.get(view.kind, KINDS[view.kind][0])
     hot = style.active == i
     border = f' BORDER="3" COLOR="{HOT}"' if hot else ' BORDER="0"'
+    if style.marked == i:
+        border = f' BORDER="4" COLOR="{MARK}"'
     widths = style.widths.get(view.id) if style.widths else None
 
     def width(k: int) -> str:
@@ -203,12 +210,19 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
         bg = f' BGCOLOR="{FRESH}"' if i in style.fresh else ""
         body = f'<FONT COLOR="{UNKNOWN}">{_esc(text)}</FONT>' if unknown else _esc(text)
         values.append(f"<TD{width(2)}{bg}>{body}</TD>")
+    extra = style.extra_text(i) if style.extra_text else None
+    extra_row = ""
+    if extra is not None:  # a row of its own under the numbers, so the node grows taller, not wider
+        bg = f' BGCOLOR="{ALERT}"' if i in style.extra_alert else ""
+        extra_row = f'<TR><TD COLSPAN="{max(len(values), 1)}"{bg}>{_esc(extra)}</TD></TR>'
     if not values:
-        rows = f"<TR><TD{width(0)}>{label}</TD></TR>"
+        rows = f"<TR><TD{width(0)}>{label}</TD></TR>{extra_row}"
     elif style.stacked:  # name above, numbers below: narrower nodes, so a wide graph scales down less
-        rows = f'<TR><TD COLSPAN="{len(values)}">{label}</TD></TR><TR>{"".join(values)}</TR>'
+        rows = f'<TR><TD COLSPAN="{len(values)}">{label}</TD></TR><TR>{"".join(values)}</TR>{extra_row}'
     else:
         rows = f"<TR><TD{width(0)}>{label}</TD>{''.join(values)}</TR>"
+        if extra_row:
+            rows += extra_row.replace(f'COLSPAN="{len(values)}"', f'COLSPAN="{len(values) + 1}"')
     return (f'<<TABLE{border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="{fill}">'
             f"{rows}</TABLE>>")
 

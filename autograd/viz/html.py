@@ -275,8 +275,10 @@ def stepper_page(
     step_word: str = "Step",
     active_legend: bool = True,
     compact: bool = False,
+    extra_style: str = "",
 ) -> str:
-    """The page: one inline SVG and one explanation (a list of lines, the first shown bold) per frame."""
+    """The page: one inline SVG and one explanation (a list of lines, the first shown bold) per frame;
+    ``extra_style`` is a page's own inline style (see :func:`page_html`)."""
     if len(svgs) != len(texts) or not svgs:
         raise ValueError(f"a stepper needs one explanation per frame and at least one frame "
                          f"(got {len(svgs)} frames, {len(texts)} explanations)")
@@ -284,7 +286,7 @@ def stepper_page(
     frames = [inline_svg(svg, f"f{k + 1}-") for k, svg in enumerate(svgs)]
     explanations = ["".join(f"<p>{e(line)}</p>" for line in lines) for lines in texts]
     return page_html(title, subtitle, frames, explanations, kinds, step_word=step_word,
-                     active_legend=active_legend, compact=compact)
+                     active_legend=active_legend, compact=compact, extra_style=extra_style)
 
 
 def page_html(
