@@ -58,8 +58,9 @@ $(VENV)/.course-installed: $(STAMP)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,course]'
 	@touch $@
 
+# JupyterLab refuses to start as root unless told (containers and Colab-like machines run as root).
 course: install $(VENV)/.course-installed
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: install
 	$(BIN)/python -m benchmarks

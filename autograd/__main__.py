@@ -25,7 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from .commands import check, course, doctor, graph, lab, practice, profit
 from .files import NotARegularFileError, describe_os_error
@@ -47,7 +47,8 @@ def _commands() -> dict[str, ModuleType]:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, except that ``-2*x**2`` or ``-a*b`` is a positional argument, and failed writes are not hidden.
+    """argparse, except that ``-2*x**2`` or ``-a*b`` is a positional argument, a usage error is one line,
+    and failed writes are not hidden.
 
     argparse takes anything that starts with "-" for an option, so an expression that starts with a
     minus sign was refused as an unknown option. Here a single-dash argument is an option only if its
@@ -59,6 +60,10 @@ class _Parser(argparse.ArgumentParser):
         if single_dash and arg_string[:2] not in self._option_string_actions:
             return None
         return super()._parse_optional(arg_string)
+
+    def error(self, message: str) -> NoReturn:
+        """A usage error: one line naming it and where the options are listed (not the whole usage)."""
+        self.exit(2, f"{self.prog}: {message} (see: {self.prog} --help)\n")
 
     def _print_message(self, message: str, file: Any = None) -> None:
         # argparse drops a failed write of --help or a usage message silently; let main() report it
@@ -145,35 +150,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return code
     except KeyboardInterrupt:
-        _say(name, "interrupted")
-        _silence_stdout()
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`gradstep ... | head`): stop quietly, as other command-line tools do.
-        _silence_stdout()
-        return 1
+        return _fail(name, "interrupted", 130)
+    except BrokenPipeError:  # the reader went away (`gradstep ... | head`): stop quietly, as other tools do
+        return _fail(name, "", 1)
     except OSError as err:
-        _say(name, describe_os_error(err))
-        _silence_stdout()
         bad_name = err.errno in (errno.ENOENT, errno.EISDIR, errno.ENOTDIR) or isinstance(err, NotARegularFileError)
-        return 2 if bad_name else 1
+        return _fail(name, describe_os_error(err), 2 if bad_name else 1)
     except (ValueError, TypeError) as err:  # what a command did not turn into its own message
-        _say(name, str(err) or type(err).__name__)
-        _silence_stdout()
-        return 2
+        return _fail(name, str(err) or type(err).__name__, 2)
     except RecursionError:
-        _say(name, "the input is nested too deeply")
-        _silence_stdout()
-        return 2
+        return _fail(name, "the input is nested too deeply", 2)
     except MemoryError:
-        _say(name, "ran out of memory; try a smaller input")
-        _silence_stdout()
-        return 1
+        return _fail(name, "ran out of memory; try a smaller input", 1)
     except Exception as err:  # noqa: BLE001 - the command line promises one line, never a traceback
-        _say(name, f"unexpected {type(err).__name__}: {err} (this is a bug in gradstep; please report it "
-                   "with the command you ran)")
-        _silence_stdout()
-        return 1
+        return _fail(name, f"unexpected {type(err).__name__}: {err} (this is a bug in gradstep; please report it "
+                           "with the command you ran)", 1)
+
+
+def _fail(name: str, message: str, code: int) -> int:
+    """Say ``message`` (if any) in one line, make sure stdout cannot fail again at exit; ``code``."""
+    if message:
+        _say(name, message)
+    _silence_stdout()
+    return code
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ def writable_target(path: str | os.PathLike[str]) -> Path:
     target = Path(os.path.realpath(given)) if given.is_symlink() else given
     try:
         mode = os.stat(target).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there yet (the folder is checked below)
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
         shown = f"{given} (a link to {target})" if target != given else str(given)
@@ -86,6 +86,8 @@ def writable_target(path: str | os.PathLike[str]) -> Path:
         raise NotARegularFileError(f"cannot write {shown}: it is {file_kind(mode)}, not a regular file; {hint}")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
+        if folder.exists():
+            raise NotADirectoryError(f"cannot write {given}: {folder} is a file, not a folder")
         raise FileNotFoundError(f"cannot write {given}: the folder {folder} does not exist")
     return target
 
@@ -113,14 +115,19 @@ def check_folder_writable(folder: str | os.PathLike[str], names: Iterable[str] =
     replaced: for a command to fail before a long computation, not after it."""
     for name in names:
         writable_target(Path(folder) / name)
-    try:
-        fd, probe = tempfile.mkstemp(dir=folder, prefix=f".write-check.{os.getpid()}-", suffix=TEMP_MARK)
-    except OSError as err:
-        if err.errno == errno.ENOENT and Path(folder).is_dir():  # /proc and the like say "no such file"
-            raise OSError(errno.EACCES, "no new files can be made there", os.fspath(folder)) from None
-        raise OSError(err.errno, err.strerror, os.fspath(folder)) from None
+    fd, probe = _make_temp(Path(folder), f".write-check.{os.getpid()}-", TEMP_MARK)
     os.close(fd)
     os.unlink(probe)
+
+
+def _make_temp(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    """``tempfile.mkstemp`` in ``folder``, whose errors name the folder rather than the temporary name."""
+    try:
+        return tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+    except OSError as err:
+        if err.errno == errno.ENOENT and folder.is_dir():  # /proc and the like say "no such file"
+            raise OSError(errno.EACCES, "no new files can be made there", os.fspath(folder)) from None
+        raise OSError(err.errno, err.strerror, os.fspath(folder)) from None
 
 
 def _temp_prefix(target: Path) -> str:
@@ -167,9 +174,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = writable_target(path)
     _remove_stale_temps(target)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(
-        dir=folder, prefix=f"{_temp_prefix(target)}{os.getpid()}-", suffix=TEMP_MARK + target.suffix
-    )
+    fd, tmp = _make_temp(folder, f"{_temp_prefix(target)}{os.getpid()}-", TEMP_MARK + target.suffix)
     os.close(fd)
     try:
         # mkstemp makes the file private (0600): keep the permissions of the file being replaced,

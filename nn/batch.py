@@ -114,7 +114,7 @@ class LanesStep:
     """
 
     def __init__(self, model: Any, rows: list[list[float]], ys: Sequence[Any], loss: str | Callable[..., Value],
-                 l2: float, params: list[Value]) -> None:
+                 l2: float, params: Sequence[Value]) -> None:
         self.model = model
         self.features = np.array(rows, dtype=float).T
         with no_grad():

@@ -100,6 +100,7 @@ def train_spirals(settings: SpiralSettings, say: Callable[[str], None] = print) 
 
 def plot_spirals(result: SpiralResult, path: Path, steps: int = 300) -> Path:
     """The plane coloured by predicted class (a steps × steps grid, one lanes forward), and the points."""
+    from matplotlib.artist import Artist
     from matplotlib.colors import ListedColormap
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -121,8 +122,8 @@ def plot_spirals(result: SpiralResult, path: Path, steps: int = 300) -> Path:
         ax.scatter(X[mask, 0], X[mask, 1], s=7, c=COLOURS[k], zorder=3)
     if wrong.any():
         ax.scatter(X[wrong, 0], X[wrong, 1], s=60, facecolors="none", edgecolors="black", linewidths=1.2, zorder=4)
-    handles = [Line2D([], [], marker="o", ls="", color=COLOURS[k], ms=6, label=f"class {k} ({ARMS[k]} arm)")
-               for k in range(CLASSES)]
+    handles: list[Artist] = [Line2D([], [], marker="o", ls="", color=COLOURS[k], ms=6,
+                                    label=f"class {k} ({ARMS[k]} arm)") for k in range(CLASSES)]
     handles += [Patch(color=REGIONS[k], label=f"predicted class {k}") for k in range(CLASSES)]
     if wrong.any():
         handles.append(Line2D([], [], marker="o", ls="", markerfacecolor="none", markeredgecolor="black", ms=8,

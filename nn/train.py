@@ -339,7 +339,7 @@ def fit(
 
 def _lanes_step(
     model: Module, rows: list[list[float]], ys: list[Any], loss: Any, loss_fn: Callable[..., Value], l2: float,
-    params: list[Value],
+    params: Sequence[Value],
 ) -> LanesStep:
     """The per-example loss for lanes: a loss named in LOSSES (or one of nn's loss functions) maps to its
     branch-free form in nn.batch; any other function is recorded as it is (and checked)."""

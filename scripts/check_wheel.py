@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+_NOT_SOURCE = (".git", ".venv", "build", "dist", "*.egg-info", "out", "__pycache__", ".pytest_cache", ".ruff_cache",
+               ".mypy_cache", ".hypothesis", ".import_linter_cache", "node_modules")
 
 
 def _run(argv: list[str], cwd: Path, stdin: str = "", expect: int = 0, env: dict[str, str] | None = None) -> str:
@@ -45,9 +48,11 @@ def _commands(gradstep: str, cwd: Path) -> list[str]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="gradstep-wheel-") as tmp:
         tmp_path = Path(tmp)
-        print("building the wheel ...")
-        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
-             ROOT)
+        print("building the wheel (from a copy of the source tree, so no stale build/ can leak in) ...")
+        source = tmp_path / "source"
+        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*_NOT_SOURCE))
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(source)],
+             tmp_path)
         wheel = next((tmp_path / "dist").glob("gradstep-*.whl"))
         print(f"installing {wheel.name} into a fresh virtualenv ...")
         venv = tmp_path / "venv"

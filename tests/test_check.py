@@ -565,3 +565,5 @@ def test_check_is_a_facade_over_the_teaching_and_the_testing_module():
     assert set(check.__all__) >= set(limits.__all__) | set(testing.__all__)
     # The package-level names are the functions, not modules of the same name.
     assert autograd.gradcheck is testing.gradcheck and autograd.limit_table is limits.limit_table
+    assert autograd.check_derivative is check.check_derivative and autograd.check_op is testing.check_op
+    assert autograd.assert_derivative is check.assert_derivative and callable(autograd.define_op)

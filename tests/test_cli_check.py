@@ -273,3 +273,15 @@ def test_bad_derivative_input_is_refused_in_one_line(
 ) -> None:
     code, _, err = run(capsys, *argv)
     assert code == 2 and message in " ".join(err.split()), err
+
+
+@pytest.mark.parametrize(
+    ("expression", "coarse"),
+    [("log(x)", "non-differentiable point"), ("1/x", "non-differentiable point"),
+     ("x**-2", "non-differentiable point"), ("sqrt(x)", "gave |error| 2.0e-01")],
+)
+def test_no_false_kink_near_zero(capsys: pytest.CaptureFixture[str], expression: str, coarse: str) -> None:
+    code, out, _ = run(capsys, expression, "--at", "x=1e-5")
+    flat = " ".join(out.split())
+    assert code == 0 and "PASS" in flat and coarse in flat  # what the coarse step saw, said
+    assert "checked with the smaller step eps·|x| = 1.0e-11: the step 1e-06 is 10% of |x| = 1e-05" in flat

@@ -166,3 +166,17 @@ def test_a_failed_write_leaves_the_target_and_no_temp(tmp_path: Path) -> None:
         tmp.write_text("half")
         raise RuntimeError("boom")
     assert _listing(tmp_path) == ["a.txt"] and target.read_text() == "old"
+
+
+def test_a_file_where_the_folder_should_be_is_named(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(NotADirectoryError, match="afile is a file, not a folder"):
+        atomic_write(tmp_path / "afile" / "x.svg", "x")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_where_nothing_can_be_created_is_named_not_the_temp_file() -> None:
+    with pytest.raises(OSError) as info:
+        atomic_write("/proc/g.svg", "x")
+    assert info.value.filename == "/proc" and TEMP_MARK not in str(info.value)
+    assert "no new files can be made there" in str(info.value)

@@ -7,6 +7,7 @@ op node 2k − 1 ranks after x), wall-clock bounds on the refusal, and the PDF b
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,13 @@ def test_hostile_labels_are_escaped_or_cut_in_every_picture(tmp_path, label: str
         assert repr(label)[1:-1].replace("\\\\", "\\") in svg.replace("&#45;", "-")
     page = save_backprop_html(y, tmp_path / "p.html").read_text("utf-8")  # its frames render: no dot error
     assert page.count("<svg") >= 2
+
+
+def test_every_way_to_a_pdf_is_reproducible(tmp_path) -> None:
+    a = Value(2.0, "a")
+    out = a * a
+    out.backward()
+    piped = draw_graph(out).pipe(format="pdf")
+    rendered = draw_graph(out).render(str(tmp_path / "r"), format="pdf")
+    assert b"/CreationDate (D:20000101000000Z)" in piped
+    assert b"/CreationDate (D:20000101000000Z)" in Path(rendered).read_bytes()

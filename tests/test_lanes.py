@@ -273,7 +273,8 @@ def test_sample_shows_one_lanes_numbers_and_draw_graph_says_how_many_lanes() -> 
     from autograd.viz import draw_graph
 
     source = draw_graph(program).source
-    assert "lane 0 of 3" in source and "x1" in source
+    assert "lane 0 of 3: this one sample&#x27;s graph runs on all 3 samples at once" in source and "x1" in source
+    assert "parameter gradients are summed over the lanes" in source
 
 
 # ---- a learner's own op -----------------------------------------------------------------------------------

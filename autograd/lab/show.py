@@ -62,9 +62,12 @@ def lab_page(result: TaskResult) -> str:
     )
     # compact: the graph scales to the window (the extra cells make it wide) instead of scrolling sideways
     # A small graph is scaled to fit the window both ways; a big one keeps a readable size and scrolls.
-    fits = _scale(frames) >= _READABLE
+    scale, width = _scale(frames)
+    fits = scale >= _READABLE
+    # ... and a tiny graph (a + a) is not blown up beyond 1.5 times its drawn size.
+    style = _FIT + f" #stage svg {{ max-width: {round(width * _PX_PER_PT * 1.5)}px; margin: 0 auto; }}"
     return stepper_page(title, subtitle, to_svgs(frames), texts, kinds_present(frames[0].source), compact=fits,
-                        extra_style=_FIT if fits else "")
+                        extra_style=style if fits else "")
 
 
 def save_lab_html(result: TaskResult, path: str | os.PathLike[str]) -> Path:
@@ -81,19 +84,23 @@ _WINDOW = (1230.0, 500.0)  # the stage of a 1280×800 window, in pixels
 _READABLE = 0.55  # below this scale the boxes' text is too small to read: scroll instead
 
 
-def _scale(frames: list) -> float:
-    """How much the first frame must shrink to fit the window (1 or more: it fits as drawn)."""
+_PX_PER_PT = 96 / 72  # Graphviz sizes SVGs in points
+
+
+def _scale(frames: list) -> tuple[float, float]:
+    """How much the first frame must shrink to fit the window (1 or more: it fits as drawn), and its
+    drawn width in points."""
     svg = to_svgs(frames[:1])[0]
     match = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg)
     if match is None:
-        return 0.0
+        return 0.0, 0.0
     width, height = float(match.group(1)), float(match.group(2))
-    return min(_WINDOW[0] / width, _WINDOW[1] / height)
+    return min(_WINDOW[0] / width, _WINDOW[1] / height), width
 
 
 def _fitting(candidates: dict[str, tuple[list, list, list]]) -> str:
     """The layout (TB or LR) whose first frame is drawn largest inside the window."""
-    return max(candidates, key=lambda rankdir: _scale(candidates[rankdir][0]))
+    return max(candidates, key=lambda rankdir: _scale(candidates[rankdir][0])[0])
 
 
 def _step_completing(view: GraphView, steps: list, node: Value) -> int:

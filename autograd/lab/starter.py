@@ -242,6 +242,7 @@ Notes:
 - `chain-rule` sends an upstream gradient of {UPSTREAM:g} into each op you have written.
 - `neuron` and `mlp` set your parameters through `parameters()` (weights then bias, neuron by neuron,
   layer by layer), so keep that order.
+- Your files run with the standard library only (`math`, `random`, ...), as micrograd's do.
 """
 
 

@@ -138,9 +138,9 @@ def _op_task(op: str) -> Task:
         return _graph_verdicts(data, recipes, lambda r: _recipe_text(r))
 
     return Task(op, f"{_OP_TITLES[op]}: the value and its local derivative", "engine.py",
-                f"write {_OP_METHODS[op]}: the forward value, and an out._backward that adds each input's "
-                "local derivative × out.grad to its .grad" + (" (and Value.backward(), see the README)"
-                                                              if op == "add" else ""),
+                f"write {_OP_METHODS[op]}: the forward value and its _backward"
+                + (", which adds each input's local derivative × out.grad to its .grad; and Value.backward() "
+                   "(see the notes)" if op == "add" else ""),
                 {"probe": "graphs", "recipes": recipes}, judge)
 
 
@@ -218,8 +218,8 @@ def _judge_chain_deep(data: dict[str, Any]) -> Verdict:
             f"= {fmt(want)}, but your engine gave x.grad = {fmt(data['grad'])}")
     if close(data["grad"], _FACTOR) and not close(want, _FACTOR):
         return Verdict(False, "local-only", said + f": the local derivative of the first op alone ({_FACTOR}), "
-                       "as when __mul__'s _backward leaves out out.grad. Multiply by it: self.grad += other.data "
-                       "* out.grad.")
+                       "as when __mul__'s _backward leaves out out.grad. Multiply it by out.grad: self.grad += "
+                       "other.data * out.grad.")
     if close(data["grad"], 1.0):
         return Verdict(False, "upstream-only", said + ": the upstream gradient passed on unchanged, as when "
                        "__mul__'s _backward leaves out the local derivative (other.data).")
@@ -315,11 +315,14 @@ def _judge_zero_grad(data: dict[str, Any]) -> Verdict:
                     return Verdict(True, None, "Right: model.zero_grad() clears every gradient, and after two "
                                    "train_step calls each step used only its own gradients.")
                 first = after[0][0]
+                zeroed, _ = simulate_training(nin, nouts, _TRAIN_PARAMS, _XS, _YS, _ZERO_LR, _ZERO_STEPS, True,
+                                              direction)
                 return Verdict(False, "zero-grad", (
-                    f"Two train_step calls from the same start: the second step moved L1.n1.w1 to "
-                    f"{fmt(got[1][0])}, which is what it gives when the gradients of step 1 are still in .grad "
-                    f"(after step 1 it was {fmt(first)}, and step 2 used step 1's gradient plus its own). "
-                    f"loss.backward() adds to .grad, so call model.zero_grad() before it in every step."))
+                    f"Two train_step calls from the same start (lr = {_ZERO_LR}): the second step moved L1.n1.w1 "
+                    f"to {fmt(got[1][0])} (with zeroed gradients: {fmt(zeroed[1][0])}). {fmt(got[1][0])} is what "
+                    f"two steps give when the gradients of step 1 are still in .grad: after step 1 it was "
+                    f"{fmt(first)}, and step 2 used step 1's gradient plus its own. loss.backward() adds to .grad, "
+                    f"so call model.zero_grad() before it in every step."))
     right, _ = simulate_training(nin, nouts, _TRAIN_PARAMS, _XS, _YS, _ZERO_LR, _ZERO_STEPS)
     return Verdict(False, None, (
         f"After two train_step calls (lr = {_ZERO_LR}) L1.n1.w1 should be {fmt(right[1][0])}, but it is "

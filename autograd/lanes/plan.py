@@ -128,7 +128,8 @@ class Group:
                  nodes: list[int], needs_grad: bool, block: Block | None = None) -> None:
         self.rule, self.param, self.lane, self.out, self.refs = rule, param, lane, out, refs
         self.nodes, self.needs_grad, self.block = nodes, needs_grad, block
-        self.forward_fn = None if rule.arity == VARIADIC else array_forward(rule)
+        # None for n-ary rules, which run through their block instead (see forward)
+        self.forward_fn: Any = None if rule.arity == VARIADIC else array_forward(rule)
 
     def inputs(self, V: np.ndarray, C: np.ndarray) -> list[np.ndarray]:
         if self.block is not None:
@@ -189,6 +190,7 @@ class Group:
 
     def _backward_block(self, V: np.ndarray, C: np.ndarray, G: np.ndarray, GV: np.ndarray, GC: np.ndarray) -> None:
         """Every position's contribution at once, shape (nodes, positions, lanes)."""
+        assert self.block is not None  # only n-ary groups, which all have a block, come here
         full = self.block.gather(V, C)
         g = G[:, None, :]
         width = full.shape[1]
@@ -314,11 +316,13 @@ class Plan:
             column = [parents_of[i][pos] for i in members]
             where = [self.row_of[p] if lane[p] else self.slot_of[p] for p in column]
             refs.append(_ref(lane[column[0]], where, any(needs_grad[p] for p in column)))
-        common = dict(rule=first.rule, param=first.param, lane=is_lane, out=out, refs=refs, nodes=members,
+        rule = first.rule
+        assert rule is not None  # only computed nodes are grouped; leaves are the plan's inputs
+        common: dict[str, Any] = dict(rule=rule, param=first.param, lane=is_lane, out=out, refs=refs, nodes=members,
                       needs_grad=any(needs_grad[i] for i in members))
-        if first.rule.arity == VARIADIC:
+        if rule.arity == VARIADIC:
             common["block"] = self._block(members, parents_of, lane, needs_grad)
-        if first.rule is DOT and is_lane:
+        if rule is DOT and is_lane:
             matmul = self._matmul(members, refs, parents_of, lane, needs_grad, common)
             if matmul is not None:
                 return matmul

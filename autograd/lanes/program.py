@@ -119,7 +119,18 @@ class Program:
     def parameters(self) -> list[Value]:
         """The leaves whose ``.grad`` a run accumulates into (a model's parameters and f's constants)."""
         self._need_recording("parameters")
-        return list(self._plan.leaves)
+        return list(self._the_plan.leaves)
+
+    @property
+    def _the_plan(self) -> Plan:
+        """The plan, once the graph is recorded (every caller has made sure it is)."""
+        assert self._plan is not None
+        return self._plan
+
+    @property
+    def _the_signature(self) -> Signature:
+        assert self._signature is not None
+        return self._signature
 
     def _need_recording(self, what: str) -> None:
         if self._plan is None:
@@ -149,7 +160,7 @@ class Program:
     def _run(self, cols: np.ndarray, reduce: str) -> float:
         V, C, GV, GC = self._forward(cols)
         B = cols.shape[1]
-        lane_out, where = self._plan.outputs[0]
+        lane_out, where = self._the_plan.outputs[0]
         if lane_out:
             total = float(V[where].sum())
             value = total * (1.0 / B) if reduce == "mean" else total
@@ -161,9 +172,9 @@ class Program:
         GC.fill(0.0)
         (GV if lane_out else GC)[where] = seed
         with np.errstate(all="ignore"):
-            for group in reversed(self._plan.groups):
+            for group in reversed(self._the_plan.groups):
                 group.backward(V, C, GV, GC)
-        leaves = self._plan.leaves
+        leaves = self._the_plan.leaves
         for leaf, g in zip(leaves, GC[: len(leaves)].tolist()):
             leaf.grad += g
         self._has_grads = True
@@ -177,7 +188,7 @@ class Program:
             V, C, _, _ = self._forward(cols)
         self._has_grads = False
         B = cols.shape[1]
-        outs = [V[w] if lane else np.full(B, C[w]) for lane, w in self._plan.outputs]
+        outs = [V[w] if lane else np.full(B, C[w]) for lane, w in self._the_plan.outputs]
         self._after_run(cols, V, C)
         result = np.array(outs).T
         return result[:, 0].copy() if len(outs) == 1 else result
@@ -215,7 +226,7 @@ class Program:
         return cols
 
     def _forward(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        plan = self._plan
+        plan = self._the_plan
         B = cols.shape[1]
         buffers = self._buffers.get(B)
         if buffers is None:
@@ -254,7 +265,7 @@ class Program:
                 bad &= np.isfinite(x)
         for node, lane in list(zip(*np.nonzero(bad)))[:1000]:
             args = group.lane_inputs(V, C, int(node), int(lane))
-            if group.rule.has_param:
+            if group.rule.has_param and group.param is not None:
                 args.append(group.param)
             try:
                 group.rule.forward(*args)
@@ -266,7 +277,7 @@ class Program:
                     error = ValueError(message)
                 raise error from None
 
-    def _inputs_text(self, sample: Sequence[float]) -> str:
+    def _inputs_text(self, sample: Sequence[float] | np.ndarray) -> str:
         return ", ".join(f"{name}={float(x)!r}" for name, x in zip(self.names, sample))
 
     # ---- branches ---------------------------------------------------------------------------------
@@ -279,7 +290,7 @@ class Program:
         if not self._checked_first:
             self._checked_first = True
             for lane in _telling_lanes(cols, self.first_checks, self._spot):
-                compare(self._signature, self._recorded(cols[:, lane].tolist(), lane), lane)
+                compare(self._the_signature, self._recorded(cols[:, lane].tolist(), lane), lane)
             return
         if not self.check_every or self.runs % self.check_every:
             return
@@ -287,10 +298,10 @@ class Program:
         sample = cols[:, lane].tolist()
         with no_grad():
             outs = record_outputs(self.f, [Value(x, name) for x, name in zip(sample, self.names)])
-        for (is_lane, where), out in zip(self._plan.outputs, outs):
+        for (is_lane, where), out in zip(self._the_plan.outputs, outs):
             mine = float(V[where, lane]) if is_lane else float(C[where])
             if not _close(mine, out.data):
-                compare(self._signature, self._recorded(sample, lane), lane)  # names what differs, if it can
+                compare(self._the_signature, self._recorded(sample, lane), lane)  # names what differs, if it can
                 raise LanesBranchError(
                     f"lanes: for lane {lane} ({self._inputs_text(sample)}) f gives {out.data!r} but the recorded "
                     f"graph gives {mine!r}: f computes something from a value's data (an if on v.data, "
@@ -304,7 +315,7 @@ class Program:
         the B scalar graphs). Raises :class:`LanesBranchError` at the first sample that differs."""
         cols = self._prepare(columns, "verify")
         for lane in range(cols.shape[1]):
-            compare(self._signature, self._recorded(cols[:, lane].tolist(), lane), lane)
+            compare(self._the_signature, self._recorded(cols[:, lane].tolist(), lane), lane)
 
     # ---- one sample's graph -------------------------------------------------------------------------
     def sample(self, lane: int = 0) -> Value:
@@ -320,8 +331,8 @@ class Program:
         if isinstance(lane, bool) or not isinstance(lane, numbers.Integral) or not 0 <= lane < self.lanes:
             raise ValueError(f"lanes: lane must be a whole number in 0 … {self.lanes - 1}, got {lane!r}")
         V, C, GV, GC = self._last
-        plan = self._plan
-        for i, node in enumerate(self._signature.order):
+        plan = self._the_plan
+        for i, node in enumerate(self._the_signature.order):
             if i in plan.row_of:
                 row = plan.row_of[i]
                 node.data = float(V[row, lane])
@@ -344,7 +355,7 @@ class Program:
         """The plan as a table: one line per group of same-op nodes that runs as one numpy call."""
         self._need_recording("describe()")
         lines = [f"{'group':>5}  {'op':<10} {'nodes':>5}  runs as"]
-        for k, group in enumerate(self._plan.groups, 1):
+        for k, group in enumerate(self._the_plan.groups, 1):
             if isinstance(group, MatmulGroup):
                 how = f"one matrix product ({len(group.nodes)}×{group.weights.shape[1]} weights) @ (inputs × lanes)"
             elif group.lane:
@@ -357,8 +368,8 @@ class Program:
     def __repr__(self) -> str:
         if self._plan is None:
             return f"<lanes program of {self.n_inputs} inputs, not recorded yet>"
-        plan = self._plan
-        nodes = len(self._signature.order)
+        plan = self._the_plan
+        nodes = len(self._the_signature.order)
         last = f"; last run {self.lanes} lanes" if self.lanes else ""
         return (f"<lanes program: {nodes} nodes in {len(plan.groups)} groups, {self.n_inputs} inputs, "
                 f"{len(plan.leaves)} parameters{last}>")

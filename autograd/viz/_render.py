@@ -105,11 +105,14 @@ class Graph(graphviz.Digraph):
         _require_dot()
         _check([self])
         try:
-            return super().render(*args, **kwargs)
+            written = super().render(*args, **kwargs)
         except graphviz.ExecutableNotFound as err:
             if isinstance(err, GraphvizNotFound):
                 raise
             raise GraphvizNotFound(str(err)) from err
+        if str(written).lower().endswith(".pdf"):  # the same graph, the same bytes: fix the date stamp
+            atomic_write(Path(written), reproducible_pdf(Path(written).read_bytes()))
+        return written
 
 
 def to_svg(graph: graphviz.Digraph) -> str:
@@ -166,7 +169,7 @@ def run_dot(graphs: Sequence[graphviz.Digraph], fmt: str) -> bytes:
     if run.returncode != 0:
         raise RuntimeError(f"Graphviz's dot failed (exit {run.returncode}): "
                            f"{run.stderr.decode('utf-8', 'replace').strip()[:500]}")
-    return run.stdout
+    return reproducible_pdf(run.stdout) if fmt == "pdf" else run.stdout
 
 
 _FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".jpg": "jpg", ".jpeg": "jpg"}
@@ -192,10 +195,7 @@ def save_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], dpi: float
         # A wide graph as a bitmap is scaled to fit MAX_PIXELS a side, not written 32,767 pixels wide.
         inches = MAX_PIXELS / float(dpi or 96)
         graph.attr("graph", size=f"{inches:.2f},{inches:.2f}")
-    data = run_dot([graph], fmt)
-    if fmt == "pdf":
-        data = reproducible_pdf(data)
-    atomic_write(path, data)
+    atomic_write(path, run_dot([graph], fmt))
     return path
 
 

@@ -348,7 +348,8 @@ def draw_graph(
     """
     caption = None
     if isinstance(root, Program):
-        caption = _esc(root.caption(0))
+        # the program's own sentence, one clause a line (not cut like a node name)
+        caption = '<BR ALIGN="LEFT"/>'.join(html.escape(part, quote=True) for part in root.caption(0).split("; "))
         root = root.sample(0)
     snap = snapshot(root, max_nodes)
     look = theme_named(theme)

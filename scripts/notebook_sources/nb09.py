@@ -146,7 +146,7 @@ CELLS = [
         r"""
         `a + b` alone is right, so `add` passes: the mistake shows only when a node is **used twice**
         (`a + a`), where the second contribution overwrites the first. `lab show` draws that graph with
-        your engine's gradient beside the right one, the first node where they differ framed in purple
+        your engine's gradient under the right one, the first node where they differ framed in purple
         (step through it):
         """
     ),
