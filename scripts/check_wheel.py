@@ -80,8 +80,11 @@ def main() -> int:
         notebooks = sorted(p.name for p in (empty / "course").glob("*.ipynb"))
         assert len(notebooks) >= 8 and "jupyter lab" in out, (notebooks, out)
         _run([gradstep, "check", "x +"], empty, expect=2)
+        _run([gradstep, "lab", "init", "lab"], empty)  # the starter files ship with the package
+        out = _run([gradstep, "lab", "check", "lab", "--json"], empty, expect=1)  # stubs: the tasks fail
+        assert '"not-implemented"' in out, out
         made = sorted(p.name for p in empty.iterdir())
-        assert made == ["course", "g.svg", "out", "s.html"], made
+        assert made == ["course", "g.svg", "lab", "out", "s.html"], made
         assert {"decision_boundary.png", "loss_curve.png"} <= {p.name for p in (empty / "out").iterdir()}
 
         print("a package installed over gradstep's nn is named, with the fix:")
