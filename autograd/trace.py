@@ -207,9 +207,12 @@ class BackpropStep:
     def lines(self) -> list[str]:
         """The step explained, one line per parent (what the HTML stepper and captions show)."""
         out = [self.headline()]
-        if self.index == 1:
+        if self.index == 1 and self.root_label == self.label:
             out.append(f"Start: the output's gradient with respect to itself is {self.grad_name} = "
                        f"{format_number(self.upstream)}.")
+        elif self.index == 1:
+            out.append(f"Start: {self.grad_name} = {format_number(self.upstream)}, the gradient that arrives "
+                       f"here from the rest of the graph above {self.label}.")
         if self.sum_text:
             times = "twice" if self.uses == 2 else f"{self.uses} times"
             out.append(f"{self.label} is used {times}, so its gradient is the sum of what each use sent back "

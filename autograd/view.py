@@ -52,6 +52,9 @@ from .value import Value
 
 __all__ = ["GraphView", "Contribution", "view_of", "format_number", "KINDS_ORDER", "forward_order", "policy_names"]
 
+#: A consumer's formula longer than this is written by its name in a local derivative.
+_SHORT_FORMULA = 24
+
 #: The kinds of node a picture tells apart, in legend order.
 KINDS_ORDER = ("input", "parameter", "constant", "computed", "output")
 
@@ -157,6 +160,8 @@ class GraphView:
         seed: the output's own gradient (1 unless the pass starts from another value).
         max_nodes: refuse (ValueError, naming the count) a graph with more value nodes than this.
         what: the verb the ``max_nodes`` message uses ("draw", "step through", "record").
+        of: the name of what the gradients are of, when it is not the root: with ``seed`` = ∂loss/∂root
+            the gradients are ∂loss/∂node, and ``of="loss"`` writes them so.
 
     Attributes (read only): ``root``, ``names``, ``forward``, ``backprop``, ``grads``, ``edges``
     ({consumer: one Contribution per input}), ``terms`` ({node: Contributions in arrival order}),
@@ -172,6 +177,7 @@ class GraphView:
         seed: float = 1.0,
         max_nodes: int | None = None,
         what: str = "draw",
+        of: str | None = None,
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"expected a Value (the output of a computation), got {type(root).__name__}")
@@ -188,6 +194,7 @@ class GraphView:
                 raise ValueError(f"GraphView: names must name every node of the graph ({len(missing)} unnamed)")
             self.names = {node: names[node] for node in self.forward}
         self.seed = float(seed)
+        self.of = of
 
         order: list[Value] = []
         sent: list[tuple[Value, tuple[Value, ...], tuple[Any, ...], list[Any], float]] = []
@@ -224,7 +231,8 @@ class GraphView:
     # ---- names ------------------------------------------------------------------------------------
     @property
     def root_name(self) -> str:
-        return self.names[self.root]
+        """The name gradients are written with, ``∂<root_name>/∂x``: the output's, or ``of``."""
+        return self.of if self.of is not None else self.names[self.root]
 
     def name(self, node: Value) -> str:
         return self.names[node]
@@ -242,8 +250,12 @@ class GraphView:
 
     def local_name(self, consumer: Value, index: int) -> str:
         """``∂(a·b)/∂a``: the local derivative of ``consumer`` with respect to its input ``index``,
-        written with the consumer's formula so it never reads like the gradient ``∂out/∂a``."""
-        return f"∂{_bracketed(self.formula(consumer))}/∂{self.names[consumer.parents[index]]}"
+        written with the consumer's formula so it never reads like the gradient ``∂out/∂a``; a long
+        formula (a neuron's weighted sum) is written by the consumer's name, ``∂L1.n1.z/∂L1.n1.w1``, unless
+        the consumer is the output (whose name would make it read like the gradient)."""
+        formula = self.formula(consumer)
+        top = formula if consumer is self.root or len(formula) <= _SHORT_FORMULA else self.names[consumer]
+        return f"∂{_bracketed(top)}/∂{self.names[consumer.parents[index]]}"
 
     def definition(self, node: Value) -> str:
         """``e = a·b`` (just the name for a leaf)."""

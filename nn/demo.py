@@ -26,11 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value, no_grad
+from autograd import Value, dot, no_grad
 from autograd.files import atomic_path, atomic_write_bytes, check_folder_writable, describe_os_error
+from autograd.view import GraphView, format_number
 
 from .datasets import make_moons
-from .module import MLP
+from .losses import hinge_loss
+from .module import MLP, Parameter
 from .train import History, fit
 
 __all__ = [
@@ -296,36 +298,58 @@ def plot_loss_curve(
     return path
 
 
-def one_neuron(model: MLP, x: np.ndarray) -> tuple[Value, int]:
-    """The graph of one first-layer neuron on the input ``x``, backpropagated: (output, neuron index).
+@dataclass(frozen=True)
+class NeuronPicture:
+    """One first-layer neuron on one sample, as the demo draws it: the view of its graph (gradients of
+    that sample's loss), which neuron and which sample."""
 
-    Picks the first neuron whose ReLU is open at ``x`` (so gradients flow through it). Its parameters
-    are the model's own; the picture is built on copies so the model's ``.grad`` is left alone.
-    """
+    view: GraphView
+    neuron: str  # its place, e.g. "L1.n3"
+    sample: int  # 1-based, as the learner counts
+    x: tuple[float, float]
+    y: int
+
+    def title(self) -> str:
+        x1, x2 = (format_number(v) for v in self.x)
+        return (f"Backprop through neuron {self.neuron} on sample {self.sample} (x1 = {x1}, x2 = {x2}, y = {self.y}): "
+                f"grad is ∂loss/∂node, the loss of that one sample")
+
+
+def one_neuron(model: MLP, X: np.ndarray, y: np.ndarray) -> NeuronPicture:
+    """One first-layer neuron on the sample the trained network gets most wrong (largest hinge loss)
+    among those where some first-layer ReLU is open, so a gradient flows: its graph, with every
+    gradient ∂(that sample's loss)/∂node. Built on copies of the parameters: no ``.grad`` changes."""
     layer = model.layers[0]
-    x1, x2 = Value(float(x[0]), "x1"), Value(float(x[1]), "x2")
-    index = next((i for i, n in enumerate(layer.neurons) if n([x1, x2]).data > 0), 0)
-    neuron = layer.neurons[index]
-    from .module import Parameter
-
+    best: tuple[float, int, int] | None = None
+    with no_grad():
+        for i, row in enumerate(X):
+            xs = [float(row[0]), float(row[1])]
+            open_ = [k for k, n in enumerate(layer.neurons) if n(xs).data > 0]
+            if open_:
+                loss = hinge_loss([model(xs)], [int(y[i])]).data
+                if best is None or loss > best[0]:
+                    best = (loss, i, open_[0])
+    _, i, k = best if best is not None else (0.0, 0, 0)
+    x1, x2 = Value(float(X[i][0]), "x1"), Value(float(X[i][1]), "x2")
+    full = GraphView(hinge_loss([model([x1, x2])], [int(y[i])]))
+    place = f"L1.n{k + 1}"
+    activation = next(node for node, name in full.names.items() if name == f"{place}.a")
+    neuron = layer.neurons[k]
     w = [Parameter(p.data, p.label) for p in neuron.w]
-    b = Parameter(neuron.b.data, "b")
-    from autograd import dot
-
-    total = dot(w, [x1, x2], b)
-    total.label = "n"
-    out = total.relu()
-    out.label = "out"
-    out.backward()
-    return out, index
+    b = Parameter(neuron.b.data, neuron.b.label)
+    out = dot(w, [x1, x2], b).relu()
+    out.label = f"{place}.a"
+    # the neuron's graph on its own, seeded with what the rest of the network sends back to its output
+    view = GraphView(out, seed=full.grads[activation], of="loss")
+    return NeuronPicture(view, place, i + 1, (float(X[i][0]), float(X[i][1])), int(y[i]))
 
 
-def draw_neuron(root: Value, svg_path: Path, html_path: Path) -> None:
+def draw_neuron(picture: NeuronPicture, svg_path: Path, html_path: Path) -> None:
     """The neuron's graph as SVG and its backprop as a step-through HTML page (needs Graphviz)."""
     from autograd.viz import draw_graph, save_backprop_html
 
-    atomic_write_bytes(svg_path, draw_graph(root).pipe(format="svg"))
-    save_backprop_html(root, html_path, title="Backprop through one neuron: out = relu(w1·x1 + w2·x2 + b)")
+    atomic_write_bytes(svg_path, draw_graph(picture.view).pipe(format="svg"))
+    save_backprop_html(picture.view, html_path, title=picture.title())
 
 
 # ---- the command ----------------------------------------------------------------------------------------
@@ -392,9 +416,9 @@ def run(args: argparse.Namespace) -> int:
         ),
         (plot_loss_curve(result.history, out / "loss_curve.png", STOP_LOSS), "loss and accuracy per epoch"),
     ]
-    root, index = one_neuron(result.model, result.X[0])
+    picture = one_neuron(result.model, result.X, result.y)
     try:
-        draw_neuron(root, out / "neuron_graph.svg", out / "neuron_backprop.html")
+        draw_neuron(picture, out / "neuron_graph.svg", out / "neuron_backprop.html")
     except Exception as err:  # Graphviz missing or broken: the training pictures are still worth having
         print(f"gradstep demo: could not draw the neuron pictures: {err}", file=sys.stderr)
         status = 1
@@ -403,7 +427,7 @@ def run(args: argparse.Namespace) -> int:
         written += [
             (
                 out / "neuron_graph.svg",
-                f"the graph of neuron {index} of the first layer, with values and gradients",
+                f"neuron {picture.neuron} on sample {picture.sample}: values and ∂loss/∂node of that sample",
             ),
             (out / "neuron_backprop.html", "backprop through that neuron, step by step (open in a browser)"),
         ]

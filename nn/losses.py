@@ -61,8 +61,10 @@ def _target(y: float) -> Value:
     return Value(y, "y")
 
 
-def _named(loss: Value) -> Value:
-    """The loss, labelled ``loss`` for the pictures (a mean over one sample is that sample's loss)."""
+def _mean(terms: Sequence[Value]) -> Value:
+    """The mean of the per-sample terms, labelled ``loss`` for the pictures. The mean of one term is
+    that term itself: no Σ and ×1 nodes, so the graph of one sample's loss stays small enough to draw."""
+    loss = terms[0] if len(terms) == 1 else sum_of(terms) * (1.0 / len(terms))
     loss.label = "loss"
     return loss
 
@@ -74,7 +76,7 @@ def mse_loss(preds: Any, targets: Any) -> Value:
     for p, t in zip(ps, ts):
         d = _value(p) - (t if isinstance(t, Value) else _target(_number("mse_loss", "a target", t)))
         terms.append(d * d)
-    return _named(sum_of(terms) * (1.0 / len(terms)))
+    return _mean(terms)
 
 
 def signed_labels(labels: Sequence[Any], owner: str = "hinge_loss") -> list[float]:
@@ -99,7 +101,7 @@ def hinge_loss(scores: Any, labels: Any) -> Value:
     """
     ss, ys = _pair("hinge_loss", scores, labels, "scores", "labels")
     signs = signed_labels(ys)
-    return _named(sum_of([(1.0 - _value(s) * _target(y)).relu() for s, y in zip(ss, signs)]) * (1.0 / len(ss)))
+    return _mean([(1.0 - _value(s) * _target(y)).relu() for s, y in zip(ss, signs)])
 
 
 def _log1p(u: Value) -> Value:
@@ -162,7 +164,7 @@ def binary_cross_entropy(preds: Any, targets: Any, from_logits: bool = False, ep
             hi = _clamp(1.0 - p, eps, 1.0 - eps)
             term = -(_target(t) * lo.log() + (1.0 - t) * hi.log())
         terms.append(term)
-    return _named(sum_of(terms) * (1.0 / len(terms)))
+    return _mean(terms)
 
 
 def _clamp(p: Value, low: float, high: float) -> Value:
@@ -193,8 +195,8 @@ def cross_entropy(logits: Any, target: Any) -> Value:
     items = _as_list(logits, "logits")
     if items and not isinstance(items[0], (Value, numbers.Real)):
         rows, targets = _pair(owner, items, target, "examples", "targets")
-        return _named(sum_of([_cross_entropy_one(row, t) for row, t in zip(rows, targets)]) * (1.0 / len(rows)))
-    return _named(_cross_entropy_one(items, target))
+        return _mean([_cross_entropy_one(row, t) for row, t in zip(rows, targets)])
+    return _mean([_cross_entropy_one(items, target)])
 
 
 def _cross_entropy_one(logits: Any, target: Any) -> Value:

@@ -130,3 +130,32 @@ def test_recorder_page_steps_through_passes(open_page, tmp_path):
     page.keyboard.press("ArrowRight")
     assert page.inner_text("#counter") == "Pass 2 of 3" and page.inner_text("#explanation") != before
     assert external == [] and page.evaluate("window.__violations") == []
+
+
+def test_the_recorder_of_the_readme_recipe_fits_a_1280x800_window(open_page, tmp_path):
+    """A 2-2-1 MLP trained one sample per step: every frame fits the window (scaled, never cut off)."""
+    import nn
+    from nn import MLP
+    from nn.datasets import make_moons
+    from optim import SGD
+
+    X, y = make_moons(n_samples=20, noise=0.1, seed=0)
+    model = MLP(2, [2, 1], rng=0)
+    rec = BackpropRecorder()
+    nn.fit(model, X, y, "hinge", SGD(model.parameters(), lr=0.1), epochs=3, batch_size=1, callbacks=[rec],
+           progress=False)
+    page, external = open_page(rec.save_html(tmp_path / "training.html"))
+    for _ in range(3):  # the first frames and one further on
+        size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        assert size[0] <= 1280 and size[1] <= 800, size  # no scrolling either way
+        box = page.locator("#stage .frame:not([hidden]) svg").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 800
+        texts = _box_texts(page)
+        assert {"L1.n1.w1", "L1.n2.b", "L2.n1.w2", "x1", "x2", "y", "loss"} <= set(texts)  # names by place
+        assert not any("#" in t for t in texts)
+        explanation = page.inner_text("#explanation")
+        assert "the loss of this one sample = " in explanation and "sample: x1 = " in explanation
+        assert "mean loss over all 20 samples after epoch 1" in explanation
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+    assert external == [] and page.evaluate("window.__violations") == []

@@ -3,6 +3,7 @@ settings it reaches the accuracy the README promises."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -37,6 +38,9 @@ def test_demo_writes_its_four_files_and_names_them(tmp_path, capsys):
     assert "<svg" in (out / "neuron_graph.svg").read_text()
     page = (out / "neuron_backprop.html").read_text().lower()
     assert "<html" in page and "<svg" in page
+    # the neuron's page says which sample it shows and which gradient: that one sample's loss's
+    assert re.search(r"neuron l1\.n\d on sample \d+ \(x1 = ", page) and "grad is ∂loss/∂node" in page
+    assert "∂loss/∂l1.n" in page and "w1#" not in page  # names by place: l1.n1.w1, never w1#2
     for phase in PHASES:
         assert phase in text
     assert "epoch    4" in text and "ran all 4 epochs" in text

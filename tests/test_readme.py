@@ -92,6 +92,39 @@ def test_the_own_derivative_python_blocks_run() -> None:
     assert "PASS: logistic's derivative agrees with central differences at all 41 points checked." in out.getvalue()
 
 
+def _blocks(heading: str) -> list[str]:
+    """The python blocks of one README section, in order."""
+    section = README.read_text(encoding="utf-8").split(heading, 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def test_the_graph_transcript_is_what_the_command_prints() -> None:
+    command, shown = _transcript("## See the graph", "gradstep graph")
+    args = shlex.split(command)[1:]
+    done = subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines() == shown
+    assert "∂out/∂x = 1 + 3 + 3 = 7" in shown[3]  # d(x² + x)/dx = 2x + 1 = 7 at x = 3, term by term
+
+
+def test_the_graph_and_recorder_recipes_run_exactly_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each block runs on its own (its imports included), as a reader would paste it."""
+    pytest.importorskip("graphviz")
+    import shutil
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed: the recipes write pictures")
+    pictures, recorder = _blocks("## See the graph")
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        exec(compile(pictures, str(README), "exec"), {})  # the README's own code, not user input
+        exec(compile(recorder, str(README), "exec"), {})
+    assert "Step 1 of 3" in (tmp_path / "steps.html").read_text(encoding="utf-8")
+    page = tmp_path / "training.html"
+    assert page.stat().st_size < 1_000_000  # the README promises a page small enough to mail
+    text = page.read_text(encoding="utf-8")
+    assert "the loss of this one sample" in text and "mean loss over all 20 samples after epoch 1" in text
+
+
 def test_the_slides_code_makes_the_pictures_it_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("graphviz")
     section = README.read_text(encoding="utf-8").split("## Graphs for slides", 1)[1].split("\n## ", 1)[0]

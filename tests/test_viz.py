@@ -345,3 +345,44 @@ def test_stepper_of_a_neuron_sized_graph_renders_in_one_go(tmp_path):
     loss = (total.tanh() - 1.0) ** 2
     page = save_backprop_html(loss, tmp_path / "neuron.html").read_text(encoding="utf-8")
     assert page.count('class="frame"') == 26 and len(page) > 500_000  # 12 ·, 11 +, tanh, −, **2
+
+
+# ---- inline in a notebook, and the recorder's words ------------------------------------------------------
+@needs_dot
+@pytest.mark.parametrize("quiz", [False, True])
+def test_show_backprop_embeds_the_whole_page_at_notebook_column_size(quiz):
+    from autograd.viz import BackpropPage, show_backprop
+
+    page = show_backprop(lecture_graph().L, quiz=quiz)
+    assert isinstance(page, BackpropPage) and "<svg" in page.html
+    shown = page._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and html.unescape(re.search(r'srcdoc="([^"]*)"', shown).group(1)) \
+        == page.html  # the page itself, escaped: it works in an HTML export without any file
+    assert 'width="100%"' in shown and 380 <= page.height <= 1100
+    assert 'class="compact"' in page.html  # smaller type than the full-window page
+
+
+def test_notebooks_no_longer_build_iframes_by_hand():
+    from pathlib import Path
+
+    sources = Path(__file__).resolve().parent.parent / "scripts" / "notebook_sources"
+    assert not [p.name for p in sources.glob("nb*.py") if "<iframe" in p.read_text(encoding="utf-8")]
+
+
+def test_recorder_names_whose_loss_it_shows_and_the_epoch_mean():
+    from nn import MLP, hinge_loss
+
+    model = MLP(2, [2, 1], rng=0)
+    one, batch = BackpropRecorder(), BackpropRecorder()
+    loss = hinge_loss([model([0.5, -1.0])], [1])
+    loss.backward()
+    one.on_step(loss, model, 0)
+    one.on_epoch_end(0, {"loss": 0.75})
+    text = one.passes[0].lines(1, 1, one.epoch_losses[1], 1)
+    assert "the loss of this one sample = " in text[0] and text[1].startswith("sample: x1 = 0.5, x2 = -1, target y = 1")
+    assert "mean loss over all 1 samples after epoch 1: 0.75" in text[1]
+    loss2 = hinge_loss([model([0.5, -1.0]), model([1.0, 2.0])], [1, 0])
+    loss2.backward()
+    batch.record(loss2)
+    assert batch.passes[0].loss_name() == "the mean loss of this batch of 2 samples"
+    assert batch.passes[0].sample_text() == ""

@@ -230,13 +230,18 @@ def reproducible_pdf(data: bytes) -> bytes:
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+#: The font every picture is drawn in (the HTML pages' style names the same one).
+FONT = "DejaVu Sans,Arial,Helvetica,sans-serif"
 
 
 def inline_svg(svg: str, prefix: str) -> str:
-    """Make dot's SVG document fit inside an HTML page: no XML prologue or comments, ids made unique
-    with ``prefix``, and the fixed width/height dropped so CSS can scale it (the viewBox stays)."""
+    """Make dot's SVG document fit inside an HTML page: no XML prologue or comments (the ``<title>`` of
+    each node stays: the quiz's script finds the nodes by it), the page's font inherited instead of
+    repeated on every text, ids made unique with ``prefix``, and the
+    fixed width/height dropped so CSS can scale it (the viewBox stays)."""
     svg = _PROLOGUE.sub("", svg, count=1)
     svg = _COMMENT.sub("", svg)
+    svg = svg.replace(f' font-family="{FONT}"', "")  # the page's own font: inherited, and a third lighter
     svg = re.sub(r'\bid="', f'id="{prefix}', svg)
     svg = re.sub(r'(<svg\b[^>]*?)\s+width="[^"]*"', r"\1", svg, count=1)
     svg = re.sub(r'(<svg\b[^>]*?)\s+height="[^"]*"', r"\1", svg, count=1)

@@ -18,14 +18,13 @@ from ..lanes import Program
 from ..ops import DOT, LEAKY_RELU, POWC, SUM
 from ..value import Value
 from ..view import GraphView, format_number, too_big
-from ._render import Graph
+from ._render import FONT, Graph
 from .layout import layout_attrs, layout_cells
 from .slides import THEMES, Theme, add_clusters, collapsed_digraph, number_format, theme_named
 
 __all__ = ["draw_graph", "Snapshot", "NodeView", "snapshot", "build_digraph", "DEFAULT_MAX_NODES", "KINDS"]
 
 DEFAULT_MAX_NODES = 300
-FONT = "DejaVu Sans,Arial,Helvetica,sans-serif"
 FONT_SIZE = 14
 # Roughly the widest glyph advance of the font, per point of size: used to reserve cell widths so that
 # a number changing from "?" to "-0.1234" never moves anything in the layout.
@@ -182,6 +181,9 @@ class Style:
     theme: Theme = THEMES["light"]
     font: str = FONT
     font_size: float = FONT_SIZE
+    # For the training recorder: a whole network in one window.
+    ops_inline: bool = False  # no op nodes: each node names its op beside its name (narrower pictures)
+    tight: bool = False  # less padding and spacing, and name, data and grad one per row
 
 
 def grad_cell(i: int, view: NodeView, style: Style) -> str:
@@ -203,6 +205,9 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
         return f' WIDTH="{widths[k]}"' if widths else ""
 
     label = f"<B>{_esc(view.name)}</B>"
+    if style.ops_inline and view.op_label:
+        label += (f' <FONT COLOR="{UNKNOWN}" POINT-SIZE="{style.font_size - 2:g}">'
+                  f"= {_esc(_inline_op(view.op_label))}</FONT>")
     values = [f"<TD{width(1)}>data {_esc(style.number(view.data))}</TD>"] if style.show_data else []
     if show_grad:
         text = grad_cell(i, view, style)
@@ -217,14 +222,26 @@ def _node_label(i: int, view: NodeView, show_grad: bool, style: Style) -> str:
         extra_row = f'<TR><TD COLSPAN="{max(len(values), 1)}"{bg}>{_esc(extra)}</TD></TR>'
     if not values:
         rows = f"<TR><TD{width(0)}>{label}</TD></TR>{extra_row}"
+    elif style.tight:  # name, data, grad one under the other: the narrowest nodes
+        rows = "".join(f"<TR>{cell}</TR>" for cell in [f"<TD>{label}</TD>", *values]) + extra_row.replace(
+            f'COLSPAN="{len(values)}"', 'COLSPAN="1"')
     elif style.stacked:  # name above, numbers below: narrower nodes, so a wide graph scales down less
         rows = f'<TR><TD COLSPAN="{len(values)}">{label}</TD></TR><TR>{"".join(values)}</TR>{extra_row}'
     else:
         rows = f"<TR><TD{width(0)}>{label}</TD>{''.join(values)}</TR>"
         if extra_row:
             rows += extra_row.replace(f'COLSPAN="{len(values)}"', f'COLSPAN="{len(values) + 1}"')
-    return (f'<<TABLE{border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="{fill}">'
+    padding = 3 if style.tight else 5
+    return (f'<<TABLE{border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="{padding}" BGCOLOR="{fill}">'
             f"{rows}</TABLE>>")
+
+
+def _inline_op(op_label: str) -> str:
+    """How a node drawn without its op node names its op: ``×``, ``relu(·)``, ``w·x + b``."""
+    symbols = {"*": "×", "+": "+", "-": "−", "/": "÷", "Σ wᵢ·xᵢ + b": "w·x + b", "Σ wᵢ·xᵢ": "w·x"}
+    if op_label in symbols:
+        return symbols[op_label]
+    return op_label if op_label.startswith(("Σ", "**")) or "(" in op_label else f"{op_label}(·)"
 
 
 def _edge_label(text: str, hot: bool, width: int | None, plain: str = "#444444") -> str:
@@ -250,8 +267,9 @@ def build_digraph(
     style = style or Style()
     theme = style.theme
     g = Graph("gradstep", format="svg")
-    g.attr("graph", rankdir=rankdir, fontname=style.font, fontsize=str(style.font_size), nodesep="0.3",
-           ranksep="0.45", bgcolor=theme.background, fontcolor=theme.text, pad="0.2")
+    nodesep, ranksep, pad = ("0.12", "0.3", "0.1") if style.tight else ("0.3", "0.45", "0.2")
+    g.attr("graph", rankdir=rankdir, fontname=style.font, fontsize=str(style.font_size), nodesep=nodesep,
+           ranksep=ranksep, bgcolor=theme.background, fontcolor=theme.text, pad=pad)
     g.attr("node", fontname=style.font, fontsize=str(style.font_size), fontcolor=theme.text, color=theme.text)
     g.attr("edge", fontname=style.font, fontsize="12", color=theme.edge, fontcolor=theme.text, arrowsize="0.8")
     # Measured before dot runs: big layouts get capped placement, too big ones are refused on rendering.
@@ -266,6 +284,12 @@ def build_digraph(
         if not view.op_label:
             continue
         hot = style.hot_edges_of == i
+        if style.ops_inline:  # inputs point straight at the node, which names its op
+            for j, parent in enumerate(view.parents):
+                text = style.edge_text(i, j) if style.edge_text else view.roles[j]
+                attrs = {"label": _edge_label(text, hot, style.edge_width)} if text else {}
+                g.edge(snap.nodes[parent].id, view.id, **attrs)
+            continue
         op_id = f"{view.id}op"
         op_attrs = {"color": HOT, "penwidth": "2.5", "fontcolor": HOT} if hot else {}
         wide = len(view.op_label) > 2

@@ -197,6 +197,14 @@ body.compact { padding: 6px 10px; font-size: 15px; }
 .compact #explanation { font-size: 16px; margin-top: 6px; }
 .compact .legend { font-size: 13px; }
 .compact #stage svg { min-width: 0 !important; }
+body.fit { padding: 8px 24px; }
+.fit h1 { font-size: 24px; }
+.fit .sub { font-size: 16px; margin-bottom: 4px; }
+.fit nav { margin: 4px 0 6px; }
+.fit #stage { overflow: hidden; }
+.fit #stage svg { min-width: 0 !important; max-height: calc(100vh - 285px); }
+.fit #explanation { font-size: 18px; margin-top: 6px; }
+.fit .legend { margin-top: 6px; }
 """ + "".join(f'.legend [data-kind="{kind}"] {{ background: {fill}; }}\n' for kind, (fill, _) in KINDS.items())
 
 _SCRIPT = """
@@ -275,9 +283,11 @@ def stepper_page(
     step_word: str = "Step",
     active_legend: bool = True,
     compact: bool = False,
+    fit: bool = False,
     extra_style: str = "",
 ) -> str:
-    """The page: one inline SVG and one explanation (a list of lines, the first shown bold) per frame;
+    """The page: one inline SVG and one explanation (a list of lines, the first shown bold) per frame.
+    ``fit`` scales every picture to the window (no sideways scrolling), as the training recorder does;
     ``extra_style`` is a page's own inline style (see :func:`page_html`)."""
     if len(svgs) != len(texts) or not svgs:
         raise ValueError(f"a stepper needs one explanation per frame and at least one frame "
@@ -286,7 +296,12 @@ def stepper_page(
     frames = [inline_svg(svg, f"f{k + 1}-") for k, svg in enumerate(svgs)]
     explanations = ["".join(f"<p>{e(line)}</p>" for line in lines) for lines in texts]
     return page_html(title, subtitle, frames, explanations, kinds, step_word=step_word,
-                     active_legend=active_legend, compact=compact, extra_style=extra_style)
+                     active_legend=active_legend, compact=compact, fit=fit, extra_style=extra_style)
+
+
+def _body_class(compact: bool, fit: bool) -> str:
+    names = [name for name, on in (("compact", compact), ("fit", fit)) if on]
+    return f' class="{" ".join(names)}"' if names else ""
 
 
 def page_html(
@@ -303,13 +318,15 @@ def page_html(
     extra_script: str = "",
     data: str = "",
     compact: bool = False,
+    fit: bool = False,
 ) -> str:
     """The stepper's skeleton, from ready-made HTML: one ``frames[k]`` and ``explanations[k]`` per step.
 
     ``answer`` fills the ``#answer`` slot (shown only when given), ``extra_style`` and ``extra_script``
     are a mode's own inline style and script (run after the stepper's, so ``window.gradstep`` exists),
     and ``data`` is a JSON text embedded as ``<script type="application/json" id="page-data">`` (a data
-    block, which the browser never runs). ``compact`` sets smaller type and margins (a notebook column).
+    block, which the browser never runs). ``compact`` sets smaller type and margins (a notebook column);
+    ``fit`` scales each picture to the window, width and height, instead of scrolling sideways.
     Every inline script and style gets its hash in the CSP.
     """
     if len(frames) != len(explanations) or not frames:
@@ -340,7 +357,7 @@ def page_html(
 <title>{e(title)}</title>
 {"".join(f"<style>{style}</style>" for style in styles)}
 </head>
-<body data-step-word="{e(step_word)}"{' class="compact"' if compact else ""}>
+<body data-step-word="{e(step_word)}"{_body_class(compact, fit)}>
 <h1>{e(title)}</h1>
 <p class="sub">{e(subtitle)}</p>
 <nav aria-label="steps">

@@ -19,20 +19,23 @@ span the whole run.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..trace import format_number
 from ..value import Value
+from ..view import format_number
 from ._render import Graph, atomic_write, to_svgs
 from .graph import NodeView, Snapshot, Style, build_digraph, snapshot, text_width
 from .html import stepper_page
 
 __all__ = ["BackpropRecorder", "RecordedPass"]
 
-_SHOWN_PARAMETERS = 12
-_PER_LINE = 3
+#: How many of the largest gradients a frame's text names (the picture shows them all).
+_LARGEST = 3
+_INPUT = re.compile(r"x\d+\Z")
+_TARGET = re.compile(r"y(#\d+)?\Z")
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,51 @@ class RecordedPass:
     loss: float
     nodes: tuple[NodeView, ...]
 
-    def lines(self, total: int, position: int) -> list[str]:
+    @property
+    def samples(self) -> int:
+        """How many samples the loss is over: its targets ``y`` (0 when the graph has none)."""
+        return sum(1 for v in self.nodes if v.kind == "input" and _TARGET.match(v.name))
+
+    def loss_name(self) -> str:
+        """What the recorded loss is: one sample's, a batch's mean, or just "loss"."""
+        if self.samples == 1:
+            return "the loss of this one sample"
+        if self.samples > 1:
+            return f"the mean loss of this batch of {self.samples} samples"
+        return "loss"
+
+    def sample_text(self) -> str:
+        """``x1 = 0.78, x2 = -0.46, target y = 1`` for a one-sample graph ("" otherwise)."""
+        if self.samples != 1:
+            return ""
+        inputs = [v for v in self.nodes if v.kind == "input" and _INPUT.match(v.name)]
+        target = next(v for v in self.nodes if v.kind == "input" and _TARGET.match(v.name))
+        parts = [f"{v.name} = {format_number(v.data)}" for v in sorted(inputs, key=lambda v: int(v.name[1:]))]
+        return ", ".join(parts + [f"target y = {format_number(target.data)}"])
+
+    def lines(
+        self, total: int, position: int, epoch_loss: float | None = None, samples: int | None = None
+    ) -> list[str]:
+        """The frame's text: which pass and whose loss; which sample, beside the epoch's mean loss;
+        the parameters with the largest gradients (they move the most)."""
         where = [f"training step {self.step}"] if self.step is not None else []
         if self.epoch is not None:
             where.append(f"epoch {self.epoch}")
         head = f"Pass {self.number}" + (f" ({', '.join(where)})" if where else "")
-        lines = [f"{head}: loss = {format_number(self.loss)}   [frame {position} of {total}]"]
-        params = [v for v in self.nodes if v.kind == "parameter"] or [v for v in self.nodes if v.kind == "input"]
-        shown = [f"{v.name} = {format_number(v.data)} (grad {format_number(v.grad)})" for v in params]
-        for start in range(0, min(len(shown), _SHOWN_PARAMETERS), _PER_LINE):
-            lines.append("    ".join(shown[start : min(start + _PER_LINE, _SHOWN_PARAMETERS)]))
-        if len(params) > _SHOWN_PARAMETERS:
-            lines.append(f"… and {len(params) - _SHOWN_PARAMETERS} more (all are in the picture)")
+        lines = [f"{head}: {self.loss_name()} = {format_number(self.loss)}   [frame {position} of {total}]"]
+        context = []
+        if self.sample_text():
+            context.append(f"sample: {self.sample_text()}")
+        if epoch_loss is not None:
+            over = f"all {samples} samples" if samples else "all samples"
+            context.append(f"mean loss over {over} after epoch {self.epoch}: {format_number(epoch_loss)}")
+        if context:
+            lines.append("   ·   ".join(context))
+        params = [v for v in self.nodes if v.kind == "parameter"]
+        if params:
+            largest = sorted(params, key=lambda v: -abs(v.grad))[:_LARGEST]
+            named = ", ".join(f"{v.name} {format_number(v.grad)}" for v in largest)
+            lines.append(f"Largest grads (these parameters move the most): {named}")
         return lines
 
 
@@ -86,6 +122,8 @@ class BackpropRecorder:
         self._offered = 0
         self._stride = 1
         self._epochs_done = 0
+        self.epoch_losses: dict[int, float] = {}  # epoch (from 1) → the mean loss the training loop reported
+        self._epoch_steps: dict[int, int] = {}  # epoch (from 1) → training steps seen in it
 
     def __len__(self) -> int:
         return len(self.passes)
@@ -122,12 +160,34 @@ class BackpropRecorder:
 
     def on_step(self, loss: Value, model: Any = None, step: int | None = None) -> None:
         """Training-loop callback: after ``loss.backward()``, before the optimizer's step."""
-        self.record(loss, step=step, epoch=self._epochs_done + 1)
+        epoch = self._epochs_done + 1
+        self._epoch_steps[epoch] = self._epoch_steps.get(epoch, 0) + 1
+        self.record(loss, step=step, epoch=epoch)
+
+    def _samples_per_epoch(self) -> int | None:
+        """Samples per epoch, when every recorded pass is one sample's and the first epoch is complete."""
+        steps = self._epoch_steps.get(1)
+        if steps is None or 1 not in self.epoch_losses or any(p.samples != 1 for p in self.passes):
+            return None
+        return steps
+
+    def _trend(self) -> str:
+        """``: 0.91 after epoch 1 → 0.52 after epoch 3`` from the losses the training loop reported."""
+        if not self.epoch_losses:
+            return ""
+        first, last = min(self.epoch_losses), max(self.epoch_losses)
+        text = f": {format_number(self.epoch_losses[first])} after epoch {first}"
+        if last != first:
+            text += f" → {format_number(self.epoch_losses[last])} after epoch {last}"
+        return text
 
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
         """Training-loop callback after each epoch (``epoch`` counts from 0); never asks to stop."""
         if isinstance(epoch, int):
             self._epochs_done = epoch + 1
+            loss = logs.get("loss") if isinstance(logs, dict) else None
+            if isinstance(loss, (int, float)):
+                self.epoch_losses[epoch + 1] = float(loss)
 
     # ---- output ---------------------------------------------------------------------------------
     def graphs(self) -> list[Graph]:
@@ -142,25 +202,31 @@ class BackpropRecorder:
                         text_width(f"grad {format_number(v.grad)}"))
                 old = widths.get(v.id, (0, 0, 0))
                 widths[v.id] = (max(old[0], cell[0]), max(old[1], cell[1]), max(old[2], cell[2]))
-        style = Style(widths=widths, stacked=True)
+        style = Style(widths=widths, stacked=True, ops_inline=True, tight=True)
         return [
             build_digraph(Snapshot(p.nodes, {}, None), rankdir=self.rankdir, style=style) for p in self.passes
         ]
 
     def save_html(self, path: str | os.PathLike[str], title: str | None = None) -> Path:
-        """Write the recorded passes as a self-contained HTML stepper (one frame per pass). Atomic write."""
+        """Write the recorded passes as a self-contained HTML stepper (one frame per pass). Atomic write.
+
+        Each frame fits a 1280×800 window (a wider graph is scaled down to fit, never cut off); its text
+        says whose loss it is (one sample's, or a batch's) beside the mean loss over all samples after
+        that epoch, when the training loop reported it."""
         graphs = self.graphs()
         total = len(self.passes)
-        texts = [p.lines(total, k + 1) for k, p in enumerate(self.passes)]
-        first, last = self.passes[0], self.passes[-1]
+        texts = [p.lines(total, k + 1, self.epoch_losses.get(p.epoch) if p.epoch else None,
+                         self._samples_per_epoch())
+                 for k, p in enumerate(self.passes)]
+        first = self.passes[0]
+        one = "one sample's" if first.samples == 1 else "the recorded"
         subtitle = (
-            f"{total} backward passes of {self._offered} recorded, each drawn right after loss.backward(): "
-            "data is the forward value, grad is ∂loss/∂node. The optimizer then moves each parameter "
-            "against its gradient (grad > 0: down, grad < 0: up). "
-            f"Loss: {format_number(first.loss)} → {format_number(last.loss)}."
+            f"{total} of {self._offered} backward passes, each right after loss.backward(): grad is ∂loss/∂node "
+            f"for {one} loss, and the optimizer moves each parameter against its grad. One sample's loss "
+            "jumps around; the mean over all samples is what training brings down" + self._trend() + "."
         )
         kinds = [k for k in ("input", "parameter", "constant", "computed", "output")
                  if any(v.kind == k for v in first.nodes)]
         page = stepper_page(title or "Training, one backward pass per frame", subtitle, to_svgs(graphs), texts,
-                            kinds, step_word="Pass", active_legend=False)
+                            kinds, step_word="Pass", active_legend=False, fit=True)
         return atomic_write(path, page)
