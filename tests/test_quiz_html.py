@@ -14,6 +14,7 @@ import json
 import math
 import re
 import shutil
+from fractions import Fraction
 
 import pytest
 
@@ -239,3 +240,26 @@ def test_graph_command_passes_rtol_to_the_quiz(tmp_path, capsys):
     capsys.readouterr()
     assert main(["graph", "a*b", "--at", "a=2,b=3", "--rtol", "1e-3"]) == 2
     assert "--quiz" in capsys.readouterr().err
+
+
+def test_the_page_knows_which_answers_each_gradient_needs(tmp_path):
+    # out = n·b, n = a·2: the constant 2 (k1) gets its gradient from ∂out/∂n, so it needs that answer
+    a, b = Value(3.0, "a"), Value(-2.0, "b")
+    n = a * 2
+    n.label = "n"
+    out = n * b
+    out.label = "out"
+    data = _data(save_backprop_html(out, tmp_path / "q.html", quiz=True).read_text(encoding="utf-8"))
+    asked = [q["label"] for q in data["questions"]]
+    from autograd.view import GraphView
+
+    names = [GraphView(out).names[node] for node in GraphView(out).forward]  # the pictures' n0, n1, …
+    needs = {name: [asked[q] for q in data["node_needs"][i]] for i, name in enumerate(names)}
+    assert needs == {"a": ["a"], "k1": ["n"], "n": ["n"], "b": ["b"], "out": []}
+    # the step of k1 needs n; the question for a needs what a's consumer n needs
+    steps = {asked[q] if q is not None else None: k for k, q in enumerate(data["step_questions"])}
+    assert [asked[q] for q in data["step_needs"][steps["a"]]] == ["n"]
+    assert data["max_tries"] == 3
+    examples = data["examples"].replace(" or ", ", ").split(", ")
+    assert not any(math.isclose(float(Fraction(x)), q["expected"]) for x in examples
+                   for q in data["questions"])  # no typing example is an answer

@@ -1,4 +1,4 @@
-"""Practise backprop by hand: give dL/dnode for each node, marked at once with the mistake named.
+"""Practise backprop by hand: give ∂out/∂node for each node, marked at once with the mistake named.
 
 Without EXPR a random exercise is made (--level 1: + and *; 2: - / **2 and an input used twice;
 3: a tanh neuron or an exp/log step, answers to 4 decimals); --seed repeats one. With EXPR, give

@@ -41,7 +41,7 @@ CELLS = [
         r"""
         ## Your turn: the lecture graph
 
-        L = d·f, d = e + c, e = a·b with a = 2, b = −3, c = 10, f = −2. Work out dL/d(node) for every node
+        L = d·f, d = e + c, e = a·b with a = 2, b = −3, c = 10, f = −2. Work out ∂L/∂(node) for every node
         on paper, from L backwards, then replace each `...` below with your answer and run the cell. Only
         the answers you filled in are marked; run it as often as you like.
         """
@@ -54,15 +54,15 @@ CELLS = [
         if filled:
             display(mark_gradients(g.L, filled))
         else:
-            print("Replace each ... with your dL/d(node), then run this cell again.")
+            print("Replace each ... with your ∂L/∂(node), then run this cell again.")
         """
     ),
     md(
         r"""
         ### Solution (try it yourself first)
 
-        The answers, worked out in notebook 03: dL/dd = f = −2, dL/df = d = 4, dL/de = dL/dd · 1 = −2,
-        dL/dc = −2, dL/da = dL/de · b = 6, dL/db = dL/de · a = −4.
+        The answers, worked out in notebook 03: ∂L/∂d = f = −2, ∂L/∂f = d = 4, ∂L/∂e = ∂L/∂d · 1 = −2,
+        ∂L/∂c = −2, ∂L/∂a = ∂L/∂e · b = 6, ∂L/∂b = ∂L/∂e · a = −4.
         """
     ),
     code(
@@ -81,11 +81,11 @@ CELLS = [
         r"""
         ## Four mistakes on one node
 
-        Take b. The right answer is dL/db = dL/de · ∂e/∂b = −2 · a = −2 · 2 = **−4**. Here are four wrong
+        Take b. The right answer is ∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = −2 · a = −2 · 2 = **−4**. Here are four wrong
         answers a learner might plausibly give, and what gradstep says about each:
 
         - **2**: that is ∂e/∂b = a, the local derivative alone: `local-only`;
-        - **−2**: that is dL/de, the upstream gradient alone: `upstream-only`;
+        - **−2**: that is ∂L/∂e, the upstream gradient alone: `upstream-only`;
         - **4**: `sign`;
         - **−3**: that is b itself: `value-not-grad`.
         """
@@ -95,7 +95,7 @@ CELLS = [
         expected_mistakes = {2: "local-only", -2: "upstream-only", 4: "sign", -3: "value-not-grad"}
         for answer, mistake in expected_mistakes.items():
             row = mark_gradients(g.L, {"b": answer}).rows[0]
-            print(f"dL/db = {answer:>2}  →  {row.mistake}\\n    {row.explanation}\\n")
+            print(f"∂L/∂b = {answer:>2}  →  {row.mistake}\\n    {row.explanation}\\n")
             assert not row.correct and row.mistake == mistake
         """
     ),
@@ -105,7 +105,9 @@ CELLS = [
 
         The lecture graph uses every node once, so it cannot show the most common mistake of all. Here x
         feeds two ops: L = x·w + x, with x = 3 and w = −2. Backprop **adds** what arrives along both paths:
-        dL/dx = w + 1 = −1. Answering −2 counts only the path through x·w.
+        ∂L/∂x = w + 1 = −1. Answering −2 counts only the path through x·w; and since ∂L/∂xw = 1, that
+        path's share is exactly the local derivative ∂(x·w)/∂x = w = −2, so gradstep names both mistakes
+        (`row.mistakes`) and shows the sum term by term.
         """
     ),
     code(
@@ -120,14 +122,14 @@ CELLS = [
         report = mark_gradients(L, {"x": -2.0, "w": 3.0})
         print(report)
         x_row, w_row = sorted(report.rows, key=lambda row: row.label != "x")
-        assert x_row.mistake == "accumulation" and w_row.correct
+        assert x_row.mistakes == ("accumulation", "local-only") and w_row.correct
         """
     ),
     md(
         r"""
         ## When one number fits two mistakes
 
-        Change a to −1 in the lecture graph. Now dL/db = dL/de · a = −2 · (−1) = **2**, and the answer −2 is
+        Change a to −1 in the lecture graph. Now ∂L/∂b = ∂L/∂e · a = −2 · (−1) = **2**, and the answer −2 is
         both the upstream gradient alone *and* the right size with the wrong sign. gradstep cannot know which
         slip you made, so it names both (`row.mistakes`) and says why; `row.mistake` is the first of them.
         The generated exercises below never have such a case: their numbers are chosen so that every classic
