@@ -52,7 +52,9 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
 def test_deeply_nested_json_is_a_value_error_naming_the_file(tmp_path: Path, depth: int) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * depth + "]" * depth)
-    with pytest.raises(ValueError, match=r"deep.json' is nested too deeply"):
+    # CPython ≤ 3.12's json gives up with RecursionError on such nesting, 3.13's parses it: either way the
+    # learner gets a ValueError naming the file, never a RecursionError.
+    with pytest.raises(ValueError, match=r"deep.json' is (nested too deeply|JSON but not a gradstep model file)"):
         Module.load(path)
 
 
