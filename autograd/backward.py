@@ -58,13 +58,13 @@ def backprop_order(root: Value, include_leaves: bool = False) -> list[Value]:
     return order
 
 
-def _count_consumers(root: Value, include_leaves: bool = False, zero_grads: list | None = None) -> list[Value]:
+def _count_consumers(root: Value, include_leaves: bool = False) -> list[Value]:
     """Pass 1 of Kahn's algorithm: set ``node._n`` to the number of edges into it from above.
 
-    Returns the nodes found (root excluded). With ``zero_grads`` (a list), also parks each interior
-    node's current ``.grad`` there as (node, grad) and zeroes it; see :func:`backward`.
-    This loop runs once per node of every backward pass, so the parents are unpacked inline
-    rather than through :func:`_parents` (a call and a tuple per node cost a third of the pass).
+    Returns the nodes found (root excluded). (:func:`backward` uses its own variant,
+    :func:`_count_interior`, which also parks the interior grads.) This loop runs once per node of
+    every pass, so the parents are unpacked inline rather than through :func:`_parents` (a call and a
+    tuple per node cost a third of the pass).
     """
     found: list[Value] = []
     stack: list[Any] = [root]  # Any: a leaf's missing op is caught, not checked per node (hot loop)
@@ -87,9 +87,6 @@ def _count_consumers(root: Value, include_leaves: bool = False, zero_grads: list
                     parent._n = 1
                     keep(parent)
                     push(parent)
-                    if zero_grads is not None and parent.grad:
-                        zero_grads.append((parent, parent.grad))
-                        parent.grad = 0.0
                 elif include_leaves:
                     parent._n = 1
                     keep(parent)
