@@ -2,7 +2,7 @@
 
     python scripts/run_notebooks.py                      # every notebook in notebooks/
     python scripts/run_notebooks.py --html out/notebooks # ... and an HTML copy of each, with its outputs
-    python scripts/run_notebooks.py notebooks/07_higher_order.ipynb
+    python scripts/run_notebooks.py notebooks/08_higher_order.ipynb
 
 The notebooks run in a kernel of *this* interpreter (``sys.executable -m ipykernel_launcher``), so the
 venv's gradstep and ipykernel are used and no kernel is registered anywhere. The executed copies live in

@@ -474,22 +474,29 @@ def test_the_old_name_check_grads_still_marks_but_warns():
         autograd.check_grads(g.L, LECTURE)
 
 
-def test_notebook_08_your_turn_starts_blank_and_the_solution_is_its_own_marked_cell():
+def test_notebook_04_your_turn_starts_blank_and_the_solution_is_its_own_marked_cell():
     from pathlib import Path
 
     import nbformat
 
-    path = Path(__file__).resolve().parent.parent / "notebooks" / "08_practice.ipynb"
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "04_practice.ipynb"
     cells = nbformat.read(path, as_version=4).cells
     (turn,) = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "## Your turn" in c.source]
     answer_cell = cells[turn + 1].source
     blanks = re.search(r"my_answers = \{(.*?)\}", answer_cell).group(1)
-    assert re.findall(r'"(\w+)": \.\.\.', blanks) == ["d", "f", "e", "c", "a", "b"]
+    assert re.findall(r'"(\w+)": None', blanks) == ["d", "c", "e", "a", "b"]
     assert not re.search(r"\d", blanks)  # no answer given away
-    heading, solution = cells[turn + 2], cells[turn + 3]
+    assert "mark_gradients" in cells[turn + 2].source  # the marking cell comes right after the blanks
+    heading, solution = cells[turn + 3], cells[turn + 4]
     assert heading.cell_type == "markdown" and "Solution" in heading.source
     assert solution.cell_type == "code" and solution.source.startswith("# SOLUTION")
-    assert all(f'"{k}": {v:g}' in solution.source for k, v in LECTURE.items())
+    # The solution's numbers against the engine on the notebook's own graph (built by its first code cell).
+    graph_cell = next(c.source for c in cells if c.cell_type == "code" and "L = d * c" in c.source)
+    namespace: dict = {}
+    exec(graph_cell.replace("draw_graph(L, show_grad=False)", ""), namespace)
+    namespace["L"].backward()
+    written = eval(re.search(r"solution = (\{.*?\})", solution.source).group(1))
+    assert written == {name: namespace[name].grad for name in written} and len(written) == 5
 
 
 # ---- a reused node's gradient written term by term (#12 §3) -------------------------------------------

@@ -2,6 +2,7 @@
 
 * :func:`mark_gradients` — mark answers {node or label: dL/dnode} against the engine (``.grad`` untouched);
 * :class:`Exercise` / :func:`make_exercise` — questions in backprop order, ``answer``, ``hint``, ``score``;
+* :func:`mark_answer` — the course's predictions (one number or word), marked without the answer in sight;
 * :func:`quiz_questions` — the same questions as data, for the HTML stepper's quiz mode;
 * :mod:`.tolerance` — how exact an answer must be: :data:`EXACT` for hand-computable graphs, else
   :data:`ROUNDED` (4 significant digits), unless a tolerance is given.
@@ -15,6 +16,7 @@ several), ``"local-only"`` (the local derivative, not multiplied by the upstream
 
 from __future__ import annotations
 
+from .answers import COURSE_PREDICTIONS, AnswerMark, Prediction, mark_answer
 from .diagnose import MISTAKE_TITLES, MISTAKES
 from .exercises import LEVELS, MAX_TRIES, Exercise, Feedback, Question, Score, make_exercise
 from .quiz import QuizCandidate, QuizQuestion, quiz_questions
@@ -36,6 +38,10 @@ __all__ = [
     "Score",
     "make_exercise",
     "quiz_questions",
+    "mark_answer",
+    "AnswerMark",
+    "Prediction",
+    "COURSE_PREDICTIONS",
     "QuizQuestion",
     "QuizCandidate",
     "Tolerance",

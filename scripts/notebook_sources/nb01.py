@@ -31,6 +31,7 @@ CELLS = [
         from autograd import derivative
         from autograd.check import limit_table
         from autograd.examples import PROFIT_TEXT, profit
+        from autograd.practice import mark_answer   # marks the numbers you predict
 
         print(PROFIT_TEXT)
         for x in [0, 1, 2, 3, 4, 5, 6, 12]:
@@ -126,6 +127,28 @@ CELLS = [
     ),
     md(
         r"""
+        ## Your turn: the slope at x = 5
+
+        Cells with `None` in them are yours: fill in your answer, run the cell, then run the one after it,
+        which marks it. Use the formula you have just derived: what is P′(5)? The marking cell then checks
+        your number against the limit definition itself.
+        """
+    ),
+    code(
+        """
+        my_slope = None   # P′(5), from P′(x) = −4x + 12
+        """
+    ),
+    code(
+        """
+        display(mark_answer("01.slope", my_slope))
+        if my_slope is not None:   # the limit definition, as a check on the formula
+            for h in [0.1, 0.01, 0.001]:
+                print(f"  h = {h:<6g} (P(5 + h) − P(5)) / h = {(profit(5 + h) - profit(5)) / h:.4f}")
+        """
+    ),
+    md(
+        r"""
         ## The limit table: shrinking h until the computer cannot
 
         `limit_table` does this for h = 10⁻¹ … 10⁻¹², with two quotients side by side, and compares them
@@ -169,7 +192,7 @@ CELLS = [
         ax.set_title("Error of the difference quotients at x = 12, as h shrinks →")
         ax.set_xlabel("step size h")
         ax.set_ylabel("|quotient − P′(12)|")
-        ax.legend(loc="upper center", fontsize=9)
+        ax.legend(loc="lower right", fontsize=9)   # the upper middle holds the round-off note
         plt.show()
         """
     ),
@@ -267,6 +290,19 @@ CELLS = [
         with a small *learning rate* lr. (Training minimises a loss L instead of maximising a profit; then
         the step is x ← x − lr · L′(x). With L = −P it is the same step.) Repeat until the derivative is
         almost 0: that is the whole loop, INIT → GRADIENT → STEP → repeat → STOP, in one variable.
+
+        **Predict:** the company makes 12 units and lr = 0.1. Where does the first step take x? Put the
+        number in `my_first_step`, run the two cells below, then watch the loop.
+        """
+    ),
+    code(
+        """
+        my_first_step = None   # x after one step from x = 12 with lr = 0.1
+        """
+    ),
+    code(
+        """
+        mark_answer("01.first-step", my_first_step)
         """
     ),
     code(

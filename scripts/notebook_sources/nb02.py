@@ -22,6 +22,7 @@ CELLS = [
         """
         from autograd import Value, no_grad
         from autograd.examples import lecture_graph
+        from autograd.practice import mark_answer   # marks the numbers you predict
         from autograd.viz import draw_graph
         """
     ),
@@ -35,7 +36,7 @@ CELLS = [
         | field      | what it is                                                     |
         |------------|----------------------------------------------------------------|
         | `.data`    | the number                                                     |
-        | `.grad`    | dL/d(this node), filled in by backprop; 0 until then           |
+        | `.grad`    | ∂L/∂(this node), filled in by backprop; 0 until then           |
         | `.parents` | the Values it was made from (empty for an input, a *leaf*)     |
         | `.op`      | the operation that made it, e.g. `'*'` (`''` for a leaf)       |
         """
@@ -93,19 +94,21 @@ CELLS = [
     ),
     md(
         r"""
-        Calling `L.backward()` runs backprop over this record and fills in every `.grad` with dL/d(node).
-        How it computes them is the subject of notebook 03; for now, look at what changes in the picture:
-        only the grad column. The graph itself (its data, its edges) stays as it was.
+        Calling `backward()` on a result runs backprop over its record and fills in every `.grad`. Here
+        it is on the smaller graph d = a·b + c from above, so every grad is ∂d/∂(node) (the lecture
+        graph's gradients are yours to work out in notebook 03). How backprop computes them is the
+        subject of notebook 03; for now, look at what changes in the picture: only the grad column. The
+        graph itself (its data, its edges) stays as it was.
         """
     ),
     code(
         """
-        g.L.backward()
-        # The gradients worked out by hand with the chain rule (notebook 03 derives them):
-        expected = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0, "e": -2.0, "d": -2.0, "L": 1.0}
-        for name, value in expected.items():
-            assert getattr(g, name).grad == value, (name, getattr(g, name).grad)
-        draw_graph(g.L)
+        d.backward()
+        # Checked against nudging each input by a small h (the limit definition of notebook 01):
+        h = 1e-6
+        for node, nudged in [(a, (2.0 + h) * -3.0 + 10.0), (b, 2.0 * (-3.0 + h) + 10.0), (c, 2.0 * -3.0 + 10.0 + h)]:
+            assert abs(node.grad - (nudged - d.data) / h) < 1e-6, (node.label, node.grad)
+        draw_graph(d)
         """
     ),
     md(
@@ -148,12 +151,7 @@ CELLS = [
 
         nodes = nodes_of(y)
         uses_of_x = sum(parent is x for node in nodes for parent in node.parents)
-        if my_node_count is None or my_arrows_from_x is None:
-            print("Fill in both predictions in the cell above first.")
-        else:
-            print(f"nodes: you said {my_node_count}, " + ("right" if my_node_count == len(nodes) else "not quite")
-                  + f"; arrows out of x: you said {my_arrows_from_x}, "
-                  + ("right" if my_arrows_from_x == uses_of_x else "not quite") + ". Check against the picture.")
+        display(mark_answer("02.nodes", my_node_count), mark_answer("02.arrows-from-x", my_arrows_from_x))
         draw_graph(y)
         """
     ),
@@ -166,7 +164,7 @@ CELLS = [
         r"""
         Values also have functions: `exp() log() sqrt() tanh() sigmoid() relu() sin() cos()`. Here is one
         **neuron**: two inputs, two weights, a bias, and tanh to squash the sum into (−1, 1). This is the
-        building block of the networks in notebook 05.
+        building block of the networks in notebook 06.
 
         Every op carries its own rule: its formula and its *local* derivatives (how its output changes
         with each input). Backprop needs nothing else. The cell prints those rules for the ops in the

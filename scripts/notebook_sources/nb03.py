@@ -9,7 +9,7 @@ CELLS = [
         r"""
         # 03 · Backprop, step by step
 
-        The GRADIENT step of training needs dL/dw for every parameter w: how much the loss L changes when
+        The GRADIENT step of training needs ∂L/∂w for every parameter w: how much the loss L changes when
         w is nudged. **Backpropagation** gets all of them in one pass backwards through the graph, using
         only the chain rule. In this notebook you do it by hand once, then watch autograd do the same
         thing, one node at a time.
@@ -27,6 +27,7 @@ CELLS = [
 
         from autograd import Value, trace_backward
         from autograd.examples import lecture_graph
+        from autograd.practice import mark_answer   # marks the numbers you predict
         from autograd.viz import backprop_frames, draw_graph, show_backprop
 
         g = lecture_graph()
@@ -42,10 +43,13 @@ CELLS = [
 
         1. **Local derivatives.** Each op knows how its output changes with each input:
            for `x·y` the derivative with respect to x is y (and vice versa); for `x + y` it is 1 for both.
-        2. **The chain rule.** If L depends on d and d depends on e, then dL/de = dL/dd · dd/de:
+        2. **The chain rule.** If L depends on d and d depends on e, then
+
+           $$\frac{\partial L}{\partial e} = \frac{\partial L}{\partial d} \cdot \frac{\partial d}{\partial e}$$
+
            *the gradient arriving from above (upstream) × the local derivative*.
 
-        Start at the top, where dL/dL = 1, and work down. **Your turn:** fill in the table on paper, top
+        Start at the top, where ∂L/∂L = 1, and work down. **Your turn:** fill in the table on paper, top
         row first, then type your numbers into the cell below and run it to have them marked.
 
         | node | used by | gradient = upstream × local | value |
@@ -63,7 +67,7 @@ CELLS = [
     ),
     code(
         """
-        my_gradients = {"d": None, "f": None, "e": None, "c": None, "a": None, "b": None}   # dL/dnode
+        my_gradients = {"d": None, "f": None, "e": None, "c": None, "a": None, "b": None}   # ∂L/∂node
         """
     ),
     code(
@@ -83,12 +87,12 @@ CELLS = [
 
         | node | gradient = upstream × local | value |
         |------|-----------------------------|-------|
-        | d    | dL/dL · f = 1 · (−2)        | −2    |
-        | f    | dL/dL · d = 1 · 4           | 4     |
-        | e    | dL/dd · 1 = −2 · 1          | −2    |
-        | c    | dL/dd · 1 = −2 · 1          | −2    |
-        | a    | dL/de · b = −2 · (−3)       | 6     |
-        | b    | dL/de · a = −2 · 2          | −4    |
+        | d    | ∂L/∂L · f = 1 · (−2)        | −2    |
+        | f    | ∂L/∂L · d = 1 · 4           | 4     |
+        | e    | ∂L/∂d · 1 = −2 · 1          | −2    |
+        | c    | ∂L/∂d · 1 = −2 · 1          | −2    |
+        | a    | ∂L/∂e · b = −2 · (−3)       | 6     |
+        | b    | ∂L/∂e · a = −2 · 2          | −4    |
 
         The same in code, checked against nudging each input (central differences):
         """
@@ -116,7 +120,7 @@ CELLS = [
             up[name] += h
             down[name] -= h
             nudged = (L_of(**up) - L_of(**down)) / (2 * h)
-            print(f"dL/d{name}: by hand {by_hand[name]:5.1f}, by nudging {nudged:10.6f}")
+            print(f"∂L/∂{name}: by hand {by_hand[name]:5.1f}, by nudging {nudged:10.6f}")
             assert abs(nudged - by_hand[name]) < 1e-6
         """
     ),
@@ -191,9 +195,8 @@ CELLS = [
         u = 3 * x + 1;  u.label = "u"
         out = u * u;  out.label = "f"
         out.backward()                                            # 3. backprop
-        print(f"chain rule: {by_chain_rule}   backprop: dL/du = {u.grad}, dL/dx = {x.grad}")
-        if my_slope is not None:
-            print("Your prediction: " + ("right." if my_slope == x.grad else f"{my_slope}, not quite: see above."))
+        print(f"chain rule: {by_chain_rule}   backprop: ∂L/∂u = {u.grad}, ∂L/∂x = {x.grad}")
+        display(mark_answer("03.chain-slope", my_slope))
         """
     ),
     code(
@@ -228,12 +231,16 @@ CELLS = [
         ## A tanh neuron
 
         A neuron computes n = x1·w1 + x2·w2 + b and squashes it: o = tanh(n). The only new local
-        derivative is tanh's: d tanh(n)/dn = 1 − tanh(n)² = 1 − o². With x1 = 2, x2 = 0, w1 = −3,
-        w2 = 1 and b = 6.8814, n ≈ 0.8814 and o ≈ 0.7071, so do/dn = 1 − 0.5 = **0.5**. Then:
+        derivative is tanh's:
 
-        - do/db = do/dn · 1 = 0.5 (the sum passes the gradient through unchanged)
-        - do/dw1 = 0.5 · x1 = 1.0 and do/dx1 = 0.5 · w1 = −1.5
-        - do/dw2 = 0.5 · x2 = 0 (an input of 0 makes its weight's gradient 0) and do/dx2 = 0.5 · w2 = 0.5
+        $$\frac{d\,\tanh(n)}{dn} = 1 - \tanh(n)^2 = 1 - o^2$$
+
+        With x1 = 2, x2 = 0, w1 = −3,
+        w2 = 1 and b = 6.8814, n ≈ 0.8814 and o ≈ 0.7071, so ∂o/∂n = 1 − 0.5 = **0.5**. Then:
+
+        - ∂o/∂b = ∂o/∂n · 1 = 0.5 (the sum passes the gradient through unchanged)
+        - ∂o/∂w1 = 0.5 · x1 = 1.0 and ∂o/∂x1 = 0.5 · w1 = −1.5
+        - ∂o/∂w2 = 0.5 · x2 = 0 (an input of 0 makes its weight's gradient 0) and ∂o/∂x2 = 0.5 · w2 = 0.5
         """
     ),
     code(
@@ -290,8 +297,8 @@ CELLS = [
         - By hand, by nudging, and by autograd: the same numbers. One derivative, (3x + 1)² at 1, came out
           24 by the limit, by the chain rule and by backprop.
 
-        **Try it:** change b to 1.0 in `neuron()` and predict do/dw1 before running it. Next:
-        **04 · Checking gradients**, how to be sure a gradient is right.
+        **Try it:** change b to 1.0 in `neuron()` and predict ∂o/∂w1 before running it. Next:
+        **04 · Practice**: backprop by hand on graphs of your own, marked as you go.
         """
     ),
 ]

@@ -1,247 +1,283 @@
-"""Notebook 04: gradcheck, a failing check, non-differentiable points, forward vs central differences."""
+"""Notebook 04: backprop by hand, marked by mark_gradients, with one deliberate mistake of each kind."""
 
 from notebook_sources import code, md
 
-NAME = "04_checking_gradients.ipynb"
+NAME = "04_practice.ipynb"
 
 CELLS = [
     md(
         r"""
-        # 04 · Checking gradients
+        # 04 · Practice: backprop by hand, marked
 
-        Training trusts the GRADIENT blindly: if it is wrong, every STEP goes the wrong way and nothing
-        complains. So we check it against something independent: the **limit definition** from notebook 01.
-        Nudge one input by a tiny ε up and down and see how the output moves:
+        Watching backprop is half of learning it; the other half is doing it yourself and being told
+        precisely what went wrong. `mark_gradients(root, answers)` marks your gradients against the engine's,
+        and when an answer is wrong it names the **mistake** (with this graph's own numbers) if it is one of
+        the classic five:
 
-        $$\frac{\partial f}{\partial x} \approx \frac{f(x + \varepsilon) - f(x - \varepsilon)}{2\varepsilon}\qquad\mathrm{(a\ central\ difference)}$$
+        | code | what happened |
+        |------|---------------|
+        | `accumulation`   | the node is used more than once and you counted only one path |
+        | `local-only`     | you gave the local derivative, without multiplying by the upstream gradient |
+        | `upstream-only`  | you gave the upstream gradient, without multiplying by the local derivative |
+        | `sign`           | the right size, the wrong sign |
+        | `value-not-grad` | you gave the node's value, not its gradient |
 
-        `gradcheck` does this for every input and puts it beside autograd's answer.
-
-        **Goal:** read a gradcheck report, recognise a failing one and its cause, know when a "failure" is
-        a kink rather than a bug, and check a derivative you worked out yourself.
+        `mark_gradients` never touches `.grad`, so you can check as often as you like. (It marks *your*
+        answers; to test an engine's gradients numerically, notebook 05's `gradcheck` is the tool.)
         """
     ),
     code(
         """
-        import matplotlib.pyplot as plt
-
         from autograd import Value
-        from autograd.check import (
-            GradcheckError,
-            central_difference,
-            forward_difference,
-            gradcheck,
-            gradgradcheck,
-            limit_table,
-        )
+        from autograd.examples import lecture_graph
+        from autograd.practice import MISTAKES, make_exercise, mark_gradients
+        from autograd.viz import draw_graph
+
+        a, b, c = Value(3.0, "a"), Value(-2.0, "b"), Value(4.0, "c")
+        e = a * b;  e.label = "e"
+        d = e + b;  d.label = "d"      # b is used twice: in e = a·b and in d = e + b
+        L = d * c;  L.label = "L"
+        draw_graph(L, show_grad=False)   # no gradients shown: work them out first
         """
     ),
     md(
         r"""
-        ## A passing check
+        ## Your turn: a graph you have not seen
 
-        A function of two inputs, using several ops. Each row compares one partial derivative: autograd's
-        value, the numeric estimate, and their difference. A row passes when the difference is within
-        `atol + rtol·|numeric|`.
+        e = a·b, d = e + b, L = d·c with a = 3, b = −2, c = 4 (so e = −6, d = −8, L = −32). Work out
+        ∂L/∂(node) for every node on paper, from L backwards, as in notebook 03's table. Watch b: it is
+        used twice. Then replace each `None` below with your answer and run the cell after it. Only the
+        answers you filled in are marked; run it as often as you like.
         """
     ),
     code(
         """
-        def f(x, y):
-            return (x * y).tanh() + x.sin() * y.exp() - y / x
-
-        report = gradcheck(f, [Value(0.7, "x"), Value(-1.3, "y")])
-        display(report)
-        assert report.ok and all(row.abs_error < 1e-8 for row in report.rows)
-        """
-    ),
-    md(
-        r"""
-        ## What a failing check looks like
-
-        A classic bug: reaching into `.data` in the middle of a computation. `x.data` is a plain float, so
-        whatever is computed from it is a constant to autograd: the graph is cut there. Below, the term
-        x² is computed as `Value(x.data ** 2)`; the forward value is right, but autograd no longer sees
-        that it depends on x. So ∂f/∂x comes out as y = 3 where the truth is y + 2x = 7.
-
-        `gradcheck` raises `GradcheckError`; its `.report` is the table, with the failing row marked.
+        my_answers = {"d": None, "c": None, "e": None, "a": None, "b": None}   # ∂L/∂node
         """
     ),
     code(
         """
-        def buggy(x, y):
-            return x * y + Value(x.data ** 2)   # BUG: .data cuts the graph, so x² looks constant
-
-        try:
-            gradcheck(buggy, [Value(2.0, "x"), Value(3.0, "y")])
-            raise AssertionError("the check should have failed")
-        except GradcheckError as err:
-            failure = err.report   # Python forgets `err` after the except block; keep the report
-            print(failure)
-
-        assert [row.label for row in failure.failures] == ["∂f/∂x"]   # y's gradient is still right
-        assert abs(failure.rows[0].numeric - 7.0) < 1e-6               # the truth: y + 2x = 7
-
-        def fixed(x, y):
-            return x * y + x ** 2
-
-        assert gradcheck(fixed, [Value(2.0, "x"), Value(3.0, "y")]).ok
-        """
-    ),
-    md(
-        r"""
-        ## Points where there is no derivative
-
-        relu(x) = max(0, x) has a corner at 0: slope 0 on the left, 1 on the right. No single number is
-        *the* derivative there. Autograd still has to return something and, like PyTorch, uses the
-        convention relu′(0) = 0. The one-sided quotients tell the real story: forward says 1, central says
-        0.5 (the average of the two sides), autograd says 0. Three answers, and none of them is wrong:
-        the derivative does not exist.
-
-        `gradcheck` notices that the left and right slopes differ and fails the row with a note saying so,
-        instead of reporting a mysterious mismatch. One step away from 0, everything agrees again.
-        """
-    ),
-    code(
-        """
-        def relu(x):
-            return x.relu()
-
-        print("forward quotient at 0:", forward_difference(relu, 0.0))
-        print("central quotient at 0:", central_difference(relu, 0.0))
-        x0 = Value(0.0, "x")
-        x0.relu().backward()
-        print("autograd's convention:", x0.grad)
-
-        at_kink = gradcheck(relu, [Value(0.0, "x")], raise_on_failure=False)
-        print(at_kink)
-        assert not at_kink.ok and at_kink.rows[0].non_differentiable
-        assert gradcheck(relu, [Value(0.5, "x")]).ok and gradcheck(relu, [Value(-0.5, "x")]).ok
-        """
-    ),
-    md(
-        r"""
-        ## Forward vs central differences, and round-off
-
-        Why central differences, and why ε = 10⁻⁶ rather than something tinier? Take
-        g(x) = sin(x)·eˣ at x = 1 and shrink h. Two errors pull against each other:
-
-        - **truncation**: the quotient is not yet the limit. The forward quotient is off by about
-          |g″|·h/2, so its error falls **10×** per step of h; the central quotient is off by about
-          |g‴|·h²/6, falling **100×** per step.
-        - **round-off**: a float holds about 16 digits. g(x + h) and g(x) share most of them, so their
-          difference keeps few correct digits, and dividing by a tiny h magnifies the noise. This error
-          *grows* as h shrinks, like 10⁻¹⁶/h.
-
-        The sum is smallest where they balance: near h = 10⁻⁸ for forward (error ≈ 10⁻⁸), near h = 10⁻⁵
-        for central (error ≈ 10⁻¹¹). Smaller than that, the answers get worse.
-        """
-    ),
-    code(
-        """
-        def g(x):
-            return x.sin() * x.exp()
-
-        table = limit_table(g, 1.0)
-        display(table)
-
-        hs = [row.h for row in table]
-        fig, ax = plt.subplots(figsize=(7.5, 4.5))
-        ax.loglog(hs, [row.forward_error for row in table], "o-", label="forward (g(x+h) − g(x)) / h")
-        ax.loglog(hs, [row.central_error for row in table], "s-", label="central (g(x+h) − g(x−h)) / 2h")
-        ax.loglog(hs, [1e-16 / h for h in hs], ":", color="grey", label="round-off ≈ 10⁻¹⁶ / h")
-        ax.invert_xaxis()
-        ax.set_title("Error of the difference quotients of sin(x)·eˣ at x = 1")
-        ax.set_xlabel("step size h  (shrinking →)")
-        ax.set_ylabel("|quotient − autograd's derivative|")
-        ax.legend(fontsize=9)
-        plt.show()
-
-        errors = {row.h: row for row in table}
-        assert 1e-9 <= table.best_forward.h <= 1e-7              # forward: best near √ε ≈ 1e-8
-        assert 1e-6 <= table.best_central.h <= 1e-4              # central: best near ∛ε ≈ 1e-5
-        assert table.best_central.central_error < table.best_forward.forward_error / 100
-        ratio = errors[1e-2].forward_error / errors[1e-3].forward_error
-        assert 8 < ratio < 12                                    # forward: O(h), ten-fold per step
-        ratio = errors[1e-2].central_error / errors[1e-3].central_error
-        assert 80 < ratio < 120                                  # central: O(h²), hundred-fold per step
-        assert errors[1e-12].forward_error > 1000 * table.best_forward.forward_error  # round-off wins
-        """
-    ),
-    md(
-        r"""
-        ## Second derivatives too
-
-        `gradgradcheck` does the same for second derivatives (what Newton's method in notebook 07 uses):
-        it differentiates each first derivative again with autograd and compares with central differences
-        of the first derivative.
-        """
-    ),
-    code(
-        """
-        second = gradgradcheck(lambda x, y: (x * y).tanh(), [Value(0.5, "x"), Value(-1.0, "y")])
-        print(second)
-        assert second.ok and len(second.rows) == 4
-        """
-    ),
-    md(
-        r"""
-        ## Your turn: check a derivative you work out
-
-        Take g(x) = x · sin(x). Work out g′(x) on paper (the product rule: (uv)′ = u′v + uv′), write it
-        as a Python function of a float x in `my_derivative`, and run the check below:
-        `check_derivative(g, my_derivative, points)` puts your formula beside the limit of the
-        difference quotients at each point and names the first point where they disagree.
-        """
-    ),
-    code(
-        """
-        import math
-
-        from autograd.check import check_derivative
-
-        def g(x):
-            return x * x.sin()
-
-        def my_derivative(x):
-            return None        # your g'(x), e.g. with math.sin(x) and math.cos(x)
-        """
-    ),
-    code(
-        """
-        points = [-2.0, -0.5, 0.0, 1.0, 2.5]
-        if my_derivative(1.0) is None:
-            print("Write your formula in my_derivative above (it returns None now), run it, then run this cell.")
+        filled = {name: value for name, value in my_answers.items() if value is not None}
+        if filled:
+            display(mark_gradients(L, filled))
         else:
-            display(check_derivative(g, my_derivative, points))
+            print("Replace each None with your ∂L/∂(node), run that cell, then run this one again.")
         """
     ),
     md(
         r"""
-        A classic slip is to forget one half of the product rule: x·cos(x) alone, or sin(x) alone. The
-        check below shows what the report says for that slip; compare it with yours.
+        ### Solution (try it yourself first)
+
+        ∂L/∂d = c = 4 and ∂L/∂c = d = −8; the sum passes ∂L/∂e = ∂L/∂d · 1 = 4 on; ∂L/∂a = ∂L/∂e · b =
+        4 · (−2) = −8; and b **adds** what arrives along its two paths:
+
+        $$\frac{\partial L}{\partial b} = \frac{\partial L}{\partial e} \cdot a + \frac{\partial L}{\partial d} \cdot 1 = 4 \cdot 3 + 4 \cdot 1 = 16$$
         """
     ),
     code(
         """
-        slip = check_derivative(g, lambda x: x * math.cos(x), points)
-        print(slip.verdict())
-        assert not slip.ok
-        assert check_derivative(g, lambda x: math.sin(x) + x * math.cos(x), points).ok   # the product rule
+        # SOLUTION
+        solution = {"d": 4, "c": -8, "e": 4, "a": -8, "b": 16}
+
+        report = mark_gradients(L, solution)
+        display(report)
+
+        assert report.ok
+        assert all(node.grad == 0.0 for node in (a, b, c, d, e, L))   # marking did not run backward()
         """
     ),
     md(
         r"""
-        ### What you saw
+        ## Four mistakes on one node
 
-        - `gradcheck` compares every partial derivative with the limit definition (central differences).
-        - A wrong gradient, here from a graph cut by `.data`, shows up as a failing row.
-        - At a corner like relu(0) there is no derivative; the check says so.
-        - Central differences beat forward ones, and too small a step drowns in round-off: that is why
-          autograd computes derivatives exactly and uses limits only to *check*.
+        Back to notebook 03's lecture graph: L = d·f, d = e + c, e = a·b with a = 2, b = −3, c = 10,
+        f = −2. Take b. The right answer is ∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = −2 · a = −2 · 2 = **−4**. Here are four wrong
+        answers a learner might plausibly give, and what gradstep says about each:
 
-        **Try it:** check `lambda x: abs(x)` at 0 and at 0.1; check `lambda x: x.sqrt()` at 0.
-        Next: **05 · Training an MLP**.
+        - **2**: that is ∂e/∂b = a, the local derivative alone: `local-only`;
+        - **−2**: that is ∂L/∂e, the upstream gradient alone: `upstream-only`;
+        - **4**: `sign`;
+        - **−3**: that is b itself: `value-not-grad`.
+        """
+    ),
+    code(
+        """
+        g = lecture_graph()
+        expected_mistakes = {2: "local-only", -2: "upstream-only", 4: "sign", -3: "value-not-grad"}
+        for answer, mistake in expected_mistakes.items():
+            row = mark_gradients(g.L, {"b": answer}).rows[0]
+            print(f"∂L/∂b = {answer:>2}  →  {row.mistake}\\n    {row.explanation}\\n")
+            assert not row.correct and row.mistake == mistake
+        """
+    ),
+    md(
+        r"""
+        ## The fifth mistake: a node used twice
+
+        The lecture graph uses every node once, so it cannot show the most common mistake of all. Here x
+        feeds two ops: L = x·w + x, with x = 3 and w = −2. Backprop **adds** what arrives along both paths:
+        ∂L/∂x = w + 1 = −1. Answering −2 counts only the path through x·w; and since ∂L/∂xw = 1, that
+        path's share is exactly the local derivative ∂(x·w)/∂x = w = −2, so gradstep names both mistakes
+        (`row.mistakes`) and shows the sum term by term.
+        """
+    ),
+    code(
+        """
+        x, w = Value(3.0, "x"), Value(-2.0, "w")
+        xw = x * w
+        xw.label = "xw"
+        L = xw + x
+        L.label = "L"
+        display(draw_graph(L, show_grad=False))
+
+        report = mark_gradients(L, {"x": -2.0, "w": 3.0})
+        print(report)
+        x_row, w_row = sorted(report.rows, key=lambda row: row.label != "x")
+        assert x_row.mistakes == ("accumulation", "local-only") and w_row.correct
+        """
+    ),
+    md(
+        r"""
+        ## When one number fits two mistakes
+
+        Change a to −1 in the lecture graph. Now ∂L/∂b = ∂L/∂e · a = −2 · (−1) = **2**, and the answer −2 is
+        both the upstream gradient alone *and* the right size with the wrong sign. gradstep cannot know which
+        slip you made, so it names both (`row.mistakes`) and says why; `row.mistake` is the first of them.
+        The generated exercises below never have such a case: their numbers are chosen so that every classic
+        mistake gives a different answer.
+        """
+    ),
+    code(
+        """
+        a1 = Value(-1.0, "a")
+        e1 = a1 * g.b;  e1.label = "e"
+        d1 = e1 + g.c;  d1.label = "d"
+        L1 = d1 * g.f;  L1.label = "L"
+        row = mark_gradients(L1, {"b": -2}).rows[0]
+        print(row.mistakes)
+        print(row.explanation)
+        assert row.mistakes == ("upstream-only", "sign")
+        """
+    ),
+    md(
+        r"""
+        ## A tanh neuron, to 4 decimals
+
+        o = tanh(x1·w1 + x2·w2 + b) with x1 = 2, x2 = 0, w1 = −3, w2 = 1, b = 6.8814 (notebook 03). The
+        key number is do/dn = 1 − o² = 1 − 0.7071² = 0.5. Answers typed to 4 decimals need a tolerance:
+        `rtol` and `atol` say how close is close enough.
+
+        Below, all right first; then four wrong answers. Three are named. The fourth (1.0 for x1: the
+        partner's input x1 was used instead of w1) fits none of the five patterns, so gradstep names no
+        mistake and shows the right working instead: it only names what it can prove.
+        """
+    ),
+    code(
+        """
+        x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+        w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+        b = Value(6.8813735870195432, "b")
+        x1w1 = x1 * w1;  x1w1.label = "x1w1"
+        x2w2 = x2 * w2;  x2w2.label = "x2w2"
+        s = x1w1 + x2w2;  s.label = "s"
+        n = s + b;  n.label = "n"
+        o = n.tanh();  o.label = "o"
+        tol = {"rtol": 1e-3, "atol": 1e-3}
+
+        by_hand = {"n": 0.5, "s": 0.5, "b": 0.5, "x1w1": 0.5, "x2w2": 0.5,
+                   "w1": 0.5 * 2, "x1": 0.5 * -3, "w2": 0.5 * 0, "x2": 0.5 * 1}
+        assert mark_gradients(o, by_hand, **tol).ok
+
+        wrong = {"b": -0.5, "w1": 0.5, "x2": 0.0, "x1": 1.0}
+        report = mark_gradients(o, wrong, **tol)
+        display(report)
+        mistakes = {row.label: row.mistake for row in report.rows}
+        assert mistakes == {"b": "sign", "w1": "upstream-only", "x2": "value-not-grad", "x1": None}
+        """
+    ),
+    md(
+        r"""
+        ## More exercises, generated
+
+        `make_exercise(level, seed)` makes a fresh small graph with hand-friendly numbers (level 1: `+` and
+        `*`; level 2 adds `-`, `/`, `**2` and always a node used twice; level 3: a tanh neuron or exp/log).
+        The questions come in backprop order; `hint(i)` gives the chain rule in symbols; `answer(i, value)`
+        marks one answer: a wrong one gets `feedback.hint`, which names the mistake with this graph's numbers
+        but not the right answer, and another try (three in all; `reveal(i)` shows the answer). The score
+        tells apart right first time, right after retries, revealed and skipped. The same seed gives the same
+        exercise.
+        """
+    ),
+    code(
+        """
+        ex = make_exercise(level=2, seed=3)
+        print(ex.title, "  with", ex.inputs_text())
+        print(ex.forward_table())
+        print()
+        for i, q in enumerate(ex.questions):
+            print(f"Q{i}: {q.prompt}     hint: {ex.hint(i)}")
+
+        first = ex.answer(0, -ex.expected(0))   # a deliberate sign slip
+        print(f"\\nanswer to Q0: wrong ({first.mistake}) - {first.hint}")
+        ex.answer(0, ex.expected(0))             # the second try
+        for i in range(1, len(ex.questions)):
+            ex.answer(i, ex.expected(i))
+        print("score:", ex.score)
+
+        assert not first.correct and first.mistakes == ("sign",)
+        assert ex.score.right == len(ex.questions) - 1 and ex.score.retried == 1
+        assert make_exercise(level=2, seed=3).title == ex.title     # reproducible
+        assert set(MISTAKES) == {"accumulation", "local-only", "upstream-only", "sign", "value-not-grad"}
+        """
+    ),
+    md(
+        r"""
+        ## The quiz page: the stepper asks before it shows
+
+        `save_backprop_html(root, path, quiz=True)` writes the HTML stepper of notebook 03 as a quiz: at each
+        step you type the node's gradient (Enter checks it; fractions like `-3/2` are fine) and it is marked
+        at once, with the same explanation as `mark_gradients`, before the picture reveals it. Like the stepper
+        it is one self-contained file with no network access; below it is shown in the notebook, and the
+        file can be opened in any browser.
+        """
+    ),
+    code(
+        """
+        import tempfile
+        from pathlib import Path
+
+        from autograd.viz import show_backprop
+
+        quiz = show_backprop(g.L, quiz=True)
+        quiz_path = quiz.save(Path(tempfile.mkdtemp(prefix="gradstep-")) / "lecture_quiz.html")
+        print(f"wrote {quiz_path} ({len(quiz.html) // 1024} KB); open it in a browser to take the quiz")
+        assert "quiz-input" in quiz.html and "<script src" not in quiz.html and "<link" not in quiz.html
+        quiz                                     # the quiz, here, at the notebook's width
+        """
+    ),
+    md(
+        r"""
+        ### Keep practising
+
+        - In a terminal: `gradstep practice --level 2` asks each gradient in backprop order, marks it at
+          once and ends with your score; `gradstep practice "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2` drills
+          the lecture graph. Type `h` for a hint.
+        - In a browser: `gradstep graph "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2 --backprop quiz.html --quiz`
+          writes the quiz page for any expression.
+        - Fill in `my_answers` above, or `make_exercise(level=3, seed=...)` for tanh and exp/log steps.
+
+
+        ## What you saw
+
+        - Backprop by hand is the chain rule applied node by node from the output back: upstream gradient
+          × local derivative, and a **sum** of those products where a node is used more than once.
+        - A wrong gradient is rarely random: it is usually one of five slips (a missed path, a missing
+          upstream factor, a missing local factor, a sign, a value for a gradient), and `mark_gradients`
+          names the one your number fits, with this graph's numbers, without giving the answer away.
+        - When one number fits two slips, both are named: the marker says only what it can prove.
+
+        Next: **05 · Checking gradients**, how to check a gradient with no answer sheet at all, against the
+        limit definition of notebook 01.
         """
     ),
 ]

@@ -1,23 +1,26 @@
-"""Notebook 07: second derivatives with derivative(derivative(f)), and Newton's method on the profit P."""
+"""Notebook 07: SGD, momentum, Adam and a schedule, on the profit function and on the moons."""
 
 from notebook_sources import code, md
 
-NAME = "07_higher_order.ipynb"
+NAME = "07_optimizers.ipynb"
 
 CELLS = [
     md(
         r"""
-        # 07 · Higher-order derivatives and Newton's method
+        # 07 · Optimizers: better STEPs
 
-        The first derivative tells you which way is uphill and how steep it is. The **second derivative**
-        tells you how the slope itself changes: how curved the function is. With the curvature you can
-        decide not only *which way* to step but also *how far*: that is Newton's method.
+        The GRADIENT says which way is downhill. The **optimizer** decides how to STEP. Plain gradient
+        descent (SGD) steps by lr × gradient, and we saw in notebook 06 that the learning rate is a
+        compromise: too small crawls, too large bounces. Three classic improvements:
 
-        In this notebook:
-        1. take derivatives of derivatives with `derivative(derivative(f))`;
-        2. see why that works: the backward pass can itself be recorded as a graph;
-        3. use the second derivative to jump straight to the best x of the profit function
-           P(x) = −2x² + 12x − 10 in **one** step, and compare with gradient steps.
+        - **SGD**: θ ← θ − lr·g (g is the gradient). Step along the slope.
+        - **Momentum**: v ← μ·v + g, then θ ← θ − lr·v. A heavy ball: it speeds up where the slope keeps
+          pointing the same way.
+        - **Adam**: m and s are running averages of g and g²; θ ← θ − lr·m̂ / (√ŝ + ε). Every parameter's
+          step is about lr long, however steep or flat its own slope.
+        - **A schedule** changes lr over time, e.g. ×0.3 every 10 steps: big steps early, small steps late.
+
+        First on the profit function, where every step can be seen, then on the moons.
         """
     ),
     code(
@@ -26,258 +29,310 @@ CELLS = [
 
         import matplotlib.pyplot as plt
 
-        from autograd import Value, derivative, grad
-        from autograd.examples import PROFIT_TEXT, profit, profit_derivative
-
-        print(PROFIT_TEXT)
+        from autograd import Value
+        from autograd.examples import profit
+        from nn import MLP, fit
+        from nn.datasets import make_moons
+        from optim import SGD, Adam, lr_scheduler
         """
     ),
     md(
         r"""
-        ## The derivative of a derivative
+        ## Ways down the profit hill
 
-        By hand: P(x) = −2x² + 12x − 10, so P′(x) = −4x + 12 (the slope), and differentiating once more,
-        P″(x) = −4. The second derivative is the same everywhere: a parabola bends by the same amount at
-        every point. It is negative, so the curve bends *down*: its flat point is a maximum.
-
-        `derivative(f)` gives back a new function, x ↦ f′(x). Because that new function is built from
-        `Value`s too, `derivative` can be applied to it again.
+        To maximise the profit P we minimise the loss −P(x) = 2x² − 12x + 10, starting from x = 12 (the
+        company's current 12 units). Every optimizer gets the same gradient, dLoss/dx = 4x − 12, at every
+        step; only the STEP differs. The loop is the training loop with one parameter.
         """
     ),
     code(
         """
-        dP = derivative(profit)   # x ↦ P'(x)
-        d2P = derivative(dP)      # x ↦ P''(x)
+        def descend(make_optimizer, steps=80, make_schedule=None):
+            \"\"\"Minimise -P(x) from x = 12; return x after every step.\"\"\"
+            x = Value(12.0, "x")                          # INIT
+            optimizer = make_optimizer([x])
+            schedule = make_schedule(optimizer) if make_schedule else None
+            path = [x.data]
+            for _ in range(steps):
+                optimizer.zero_grad()
+                loss = -profit(x)                         # PREDICT + LOSS
+                loss.backward()                           # GRADIENT
+                optimizer.step()                          # STEP
+                if schedule:
+                    schedule.step()
+                path.append(x.data)
+            return path
 
-        print(f"{'x':>5} {'P(x)':>8} {'P′(x)':>8} {'P″(x)':>8}")
-        for x in [0.0, 1.0, 3.0, 5.0, 12.0]:
-            print(f"{x:5.1f} {profit(x):8.1f} {dP(x):8.1f} {d2P(x):8.1f}")
+        paths = {
+            "SGD, lr = 0.1": descend(lambda p: SGD(p, lr=0.1)),
+            "SGD, lr = 0.03": descend(lambda p: SGD(p, lr=0.03)),
+            "momentum 0.8, lr = 0.03": descend(lambda p: SGD(p, lr=0.03, momentum=0.8)),
+            "Adam, lr = 1": descend(lambda p: Adam(p, lr=1.0)),
+            "SGD lr = 0.45, ×0.3 every 10 steps": descend(
+                lambda p: SGD(p, lr=0.45),
+                make_schedule=lambda o: lr_scheduler.StepLR(o, step_size=10, gamma=0.3),
+            ),
+        }
+        for name, path in paths.items():
+            print(f"{name:<36} x after 5 steps: {path[5]:7.3f}   after 80: {path[-1]:.4f}")
+        """
+    ),
+    code(
+        """
+        sgd, slow_sgd, momentum, adam, scheduled = paths.values()
 
-        # The lesson, checked against the formulas worked out by hand:
-        for x in [-2.0, 0.0, 1.5, 3.0, 12.0]:
-            assert abs(dP(x) - profit_derivative(x)) < 1e-12   # P'(x) = -4x + 12
-            assert d2P(x) == -4.0                               # P''(x) = -4 everywhere
+        fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5))
+        grid = [i * 0.05 for i in range(-100, 281)]
+        left.plot(grid, [profit(x) for x in grid], color="grey", label="P(x)")
+        left.plot(sgd[:12], [profit(x) for x in sgd[:12]], "o-", ms=6, color="tab:blue",
+                  label="SGD, lr = 0.1: the first 12 steps")
+        for k in range(4):
+            left.annotate(str(k), (sgd[k], profit(sgd[k])), textcoords="offset points", xytext=(6, 4))
+        left.plot(scheduled[:8], [profit(x) for x in scheduled[:8]], "--", marker=".", color="tab:red",
+                  lw=1, label="SGD, lr = 0.45: the first 7 steps bounce")
+        left.axvline(3, color="grey", ls=":", lw=1)
+        left.set_title("The gradient descent path on the profit P(x)")
+        left.set_xlabel("x (units)")
+        left.set_ylabel("profit P(x)")
+        left.legend(loc="lower center", fontsize=9)
+
+        for name, path in paths.items():
+            right.plot(path, label=name)
+        right.axhline(3, color="black", ls=":", lw=1, label="best x = 3")
+        right.set_title("x after each step")
+        right.set_xlabel("step")
+        right.set_ylabel("x")
+        right.set_ylim(-5, 13)
+        right.legend(fontsize=9)
+        fig.tight_layout()
+        plt.show()
         """
     ),
     md(
         r"""
-        ## How can a derivative be differentiated?
+        What the pictures say, each checked in the cell below:
 
-        A plain backward pass produces gradients as *numbers*: the graph is used and forgotten.
-        With `grad(y, [x], create_graph=True)` the backward pass does its multiplications and additions
-        with `Value`s instead, so the gradient comes back as a `Value` **with its own graph**: a formula
-        for dy/dx in terms of x. Backprop through that graph gives d²y/dx².
-
-        Take y = x³ at x = 3: dy/dx = 3x² = 27 and d²y/dx² = 6x = 18.
+        - **SGD** shrinks the distance to 3 by the same factor every step: x − 3 becomes (1 − 4·lr)·(x − 3),
+          that is ×0.6. Smooth, and slow near the end, where the slope is small.
+        - **Momentum** keeps part of its previous velocity, so it speeds up, **overshoots** 3, swings back
+          and settles. On this one-dimensional bowl that does *not* make it faster: with lr = 0.03 plain SGD
+          shrinks x − 3 by 1 − 4·0.03 = 0.88 every step, while momentum 0.8 swings with an amplitude that
+          shrinks by about √0.8 ≈ 0.894 per step, a little slower. A round bowl has nothing for momentum to
+          fix; the next section shows the valley it was invented for.
+        - **Adam** divides by the typical size of the gradient, so its first steps are all about lr = 1 long
+          whether the slope is −36 or −4: a steady walk. Near 3 it overshoots and circles in slowly.
+        - **The schedule** starts with an lr so large that SGD bounces from one side of 3 to the other
+          (×(1 − 4·0.45) = ×(−0.8)), then cuts lr to 0.135 after 10 steps and settles quickly.
         """
     ),
     code(
         """
-        x = Value(3.0, "x")
-        y = x**3
-        (dy,) = grad(y, [x], create_graph=True)
-        print("dy/dx   =", dy.data, "  a Value made by op", repr(dy.op), "with", len(dy.parents), "parents")
+        for k, x in enumerate(sgd):
+            assert abs(x - (3 + 9 * 0.6**k)) < 1e-9                # SGD: x - 3 = 9 · 0.6^k, worked by hand
 
-        (d2y,) = grad(dy, [x])
-        print("d²y/dx² =", d2y)
+        assert min(momentum) < 3 - 1 and abs(momentum[-1] - 3) < 0.01  # momentum overshoots, then settles
+        for k, x in enumerate(slow_sgd):
+            assert abs(x - (3 + 9 * 0.88**k)) < 1e-9                # SGD at lr 0.03: ×0.88 per step
+        assert abs(momentum[-1] - 3) > abs(slow_sgd[-1] - 3)        # ...and momentum is NOT faster here
 
-        assert dy.data == 3 * 3.0**2 and d2y == 6 * 3.0
+        adam_steps = [b - a for a, b in zip(adam, adam[1:6])]
+        assert abs(adam_steps[0] + 1.0) < 1e-6                     # Adam's first step is exactly lr
+        assert all(abs(s + 1.0) < 0.05 for s in adam_steps)        # ...and the next ones are about lr
+
+        signs = [math.copysign(1, x - 3) for x in scheduled[:7]]
+        assert all(a != b for a, b in zip(signs, signs[1:]))       # the large lr bounces across 3...
+        assert abs(scheduled[-1] - 3) < 1e-3                       # ...until the schedule calms it
+        print("all five behave as described")
         """
     ),
     md(
         r"""
-        ## A function with more interesting curvature
+        ## What momentum is for: a long, narrow valley
 
-        For sin, each derivative shifts the wave: sin → cos → −sin → −cos. Here are all four, each computed
-        by stacking one more `derivative`. Where sin″ is negative (the top of a hill) the curve bends down;
-        where it is positive it bends up.
+        Real losses are rarely round bowls. With two parameters w₁ and w₂ take the valley
+
+        $$L(w_1, w_2) = \frac{1}{2} w_1^2 + 25\, w_2^2 ,$$
+
+        50 times steeper across (w₂) than along (w₁). Its gradient is (∂L/∂w₁, ∂L/∂w₂) = (w₁, 50·w₂): a
+        vector that points uphill, steepest across the valley. SGD must keep lr below 2/50 = 0.04 or it
+        is thrown out across the valley; at such a small lr it crawls along the valley floor, where the
+        slope is gentle. Momentum adds up the small, consistent pushes along the floor and cancels the
+        zig-zag across it.
+
+        **Predict first.** All three start at (w₁, w₂) = (−9, 1.5) and take 60 steps: SGD with lr = 0.035,
+        momentum 0.8 with the same lr, and Adam with lr = 0.3. Which one ends closest to the minimum
+        (0, 0)? Put `"sgd"`, `"momentum"` or `"adam"` in `guess` and run the cell.
         """
     ),
     code(
         """
-        def f(x):
-            return x.sin()
+        guess = None   # "sgd", "momentum" or "adam"
+        """
+    ),
+    code(
+        """
+        def valley(w1, w2):
+            return 0.5 * w1**2 + 25 * w2**2
 
-        derivatives = [f, derivative(f), derivative(derivative(f)), derivative(derivative(derivative(f)))]
-        names = ["sin x", "1st derivative (= cos x)", "2nd derivative (= −sin x)",
-                 "3rd derivative (= −cos x)"]
-        xs = [i * 0.05 for i in range(-130, 131)]
+        def descend_2d(make_optimizer, steps=60, start=(-9.0, 1.5)):
+            \"\"\"Minimise the valley from `start`; return the (w1, w2) after every step.\"\"\"
+            w1, w2 = Value(start[0], "w1"), Value(start[1], "w2")
+            optimizer = make_optimizer([w1, w2])
+            path = [(w1.data, w2.data)]
+            for _ in range(steps):
+                optimizer.zero_grad()
+                valley(w1, w2).backward()
+                optimizer.step()
+                path.append((w1.data, w2.data))
+            return path
 
-        fig, ax = plt.subplots(figsize=(8, 4))
-        for g, name in zip(derivatives, names):
-            ys = [g(Value(x)).data if g is f else g(x) for x in xs]
-            ax.plot(xs, ys, label=name)
-        ax.axhline(0, color="grey", lw=0.5)
-        ax.set_title("sin and its derivatives, each one computed by autograd")
-        ax.set_xlabel("x")
-        ax.set_ylabel("value")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        paths_2d = {
+            "sgd": descend_2d(lambda p: SGD(p, lr=0.035)),
+            "momentum": descend_2d(lambda p: SGD(p, lr=0.035, momentum=0.8)),
+            "adam": descend_2d(lambda p: Adam(p, lr=0.3)),
+        }
+        distance = {name: math.hypot(*path[-1]) for name, path in paths_2d.items()}
+        closest = min(distance, key=distance.get)
+        if guess is None:
+            print('Set guess to "sgd", "momentum" or "adam" in the cell above, run it, then run this one.')
+        elif guess not in distance:
+            print(f'guess should be "sgd", "momentum" or "adam", not {guess!r}.')
+        elif guess == closest:
+            print(f"Right: {guess} ends closest, {distance[guess]:.3f} from the minimum.")
+        else:
+            print(f"Not this time: {guess} ends {distance[guess]:.3f} from the minimum. The picture below shows why.")
+        """
+    ),
+    code(
+        """
+        import numpy as np
+
+        fig, ax = plt.subplots(figsize=(11, 4.8))
+        g1, g2 = np.meshgrid(np.linspace(-10, 2, 300), np.linspace(-2, 2, 200))
+        ax.contour(g1, g2, valley(g1, g2), levels=[0.5, 2, 5, 10, 20, 40, 60, 80], colors="lightgrey")
+        styles = {"sgd": ("tab:blue", "o"), "momentum": ("tab:orange", "s"), "adam": ("tab:green", "^")}
+        for name, path in paths_2d.items():
+            color, marker = styles[name]
+            ax.plot(*zip(*path), marker=marker, ms=3, lw=1, color=color,
+                    label=f"{name}: {distance[name]:.3f} from (0, 0) after 60 steps")
+        start = (-9.0, 1.5)
+        g = (start[0], 50 * start[1])                       # the gradient (w1, 50·w2) at the start
+        scale = 0.03                                         # drawn short: it is 75 long
+        ax.annotate("", xy=(start[0] - scale * g[0], start[1] - scale * g[1]), xytext=start,
+                    arrowprops=dict(arrowstyle="->", color="black", lw=1.5))
+        ax.text(start[0] + 0.15, start[1] + 0.2, "−gradient at the start: almost straight across", fontsize=9)
+        ax.set_ylim(-2, 2.2)
+        ax.plot(0, 0, "k*", ms=12)
+        ax.set_xlabel("w₁ (along the valley)")
+        ax.set_ylabel("w₂ (across)")
+        ax.set_title("L = ½·w₁² + 25·w₂²: contours and 60 steps of each optimizer")
+        ax.legend(loc="lower right", fontsize=9)
+        fig.tight_layout()
+        plt.show()
+        """
+    ),
+    md(
+        r"""
+        - **SGD** drops into the valley at once (across is steep) and then crawls along it: each step
+          shrinks w₁ only by the factor 1 − 0.035 = 0.965, so after 60 steps w₁ is still 9·0.965⁶⁰ ≈ −1.06.
+        - **Momentum** builds up speed along the floor, where every gradient agrees. It swings across the
+          valley too, but those swings die away at the same rate: both directions shrink by about
+          √0.8 ≈ 0.894 per step (0.894⁶⁰ ≈ 0.001), against SGD's 0.965 along the floor.
+        - **Adam** divides each coordinate's step by that coordinate's own gradient size, so it walks
+          diagonally at about lr per step in both, whatever the steepness, then circles in.
+
+        This is the picture to keep in mind for a network: thousands of directions, some steep and some
+        flat, and one learning rate for all of them.
+        """
+    ),
+    code(
+        """
+        sgd_end, momentum_end = paths_2d["sgd"][-1], paths_2d["momentum"][-1]
+        assert abs(sgd_end[0] - (-9 * 0.965**60)) < 1e-9            # SGD along the floor: ×0.965 per step
+        assert distance["momentum"] < distance["adam"] < distance["sgd"]
+        assert distance["momentum"] < 0.02
+        """
+    ),
+    md(
+        r"""
+        ## The same four on the moons
+
+        Now a real network: `MLP(2, [8, 8, 1])` on 80 moons points, the same random start for every
+        optimizer, 60 epochs each, with `fit` doing the loop. The schedule here is cosine annealing:
+        momentum SGD whose lr glides from 0.2 down to 0 along a half cosine wave.
+        """
+    ),
+    code(
+        """
+        X, y = make_moons(n_samples=80, noise=0.1, seed=0)
+        EPOCHS = 60
+
+        def train(make_optimizer, make_schedule=None):
+            model = MLP(2, [8, 8, 1], rng=0)                       # the same start for everyone
+            optimizer = make_optimizer(model.parameters())
+            schedule = make_schedule(optimizer) if make_schedule else None
+            return fit(model, X, y, "hinge", optimizer, epochs=EPOCHS, scheduler=schedule, progress=False)
+
+        histories = {
+            "SGD, lr = 0.2": train(lambda p: SGD(p, lr=0.2)),
+            "momentum 0.9, lr = 0.2": train(lambda p: SGD(p, lr=0.2, momentum=0.9)),
+            "Adam, lr = 0.05": train(lambda p: Adam(p, lr=0.05)),
+            "momentum + cosine schedule": train(
+                lambda p: SGD(p, lr=0.2, momentum=0.9),
+                make_schedule=lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=EPOCHS),
+            ),
+        }
+        for name, h in histories.items():
+            print(f"{name:<28} loss after 10 epochs {h.loss[9]:.3f}, after {EPOCHS}: {h.loss[-1]:.3f}, "
+                  f"accuracy {h.accuracy[-1]:.0%}")
+        """
+    ),
+    code(
+        """
+        fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5), gridspec_kw={"width_ratios": [2, 1]})
+        for name, h in histories.items():
+            left.plot(h.loss, label=name)
+        left.set_title("Training loss on the moons: same network, same start")
+        left.set_xlabel("epoch")
+        left.set_ylabel("hinge loss")
+        left.legend()
+
+        for (name, h), style in zip(histories.items(), ["--", "-", "-", "-"]):
+            right.plot(h.lr, style, label=name)
+        right.set_title("Learning rate used in each epoch")
+        right.set_xlabel("epoch")
+        right.set_ylabel("lr  (SGD's 0.2 is dashed under momentum's)")
         fig.tight_layout()
         plt.show()
 
-        # Checked against the known formulas: sin' = cos, sin'' = -sin, sin''' = -cos.
-        for x in xs[::10]:
-            assert abs(derivatives[1](x) - math.cos(x)) < 1e-12
-            assert abs(derivatives[2](x) + math.sin(x)) < 1e-12
-            assert abs(derivatives[3](x) + math.cos(x)) < 1e-12
+        sgd_h, momentum_h, adam_h, cosine_h = histories.values()
+        early = {name: sum(h.loss[:10]) for name, h in histories.items()}
+        assert early["momentum 0.9, lr = 0.2"] < early["SGD, lr = 0.2"]   # momentum gets going faster
+        assert early["Adam, lr = 0.05"] < early["SGD, lr = 0.2"]          # so does Adam
+        assert momentum_h.loss[-1] < sgd_h.loss[-1]
+        for t, lr in enumerate(cosine_h.lr):                               # lr_t = 0.2 (1 + cos(πt/T)) / 2
+            assert abs(lr - 0.2 * (1 + math.cos(math.pi * t / EPOCHS)) / 2) < 1e-12
         """
     ),
     md(
         r"""
-        ## Newton's method: curvature says how far to step (optional)
+        Momentum and Adam get going much faster than plain SGD. The cosine schedule smooths momentum's
+        bumps (epochs 15–25), but it shrinks the steps before the job is done: on a run this short, a fixed
+        lr finishes lower. Schedules pay off in long runs and in mini-batch training, where the gradient
+        is noisy and small late steps average the noise out.
 
-        *This part is optional: training never uses it, but it explains where a good learning rate comes
-        from.* Gradient steps move by *learning rate × slope*, and the learning rate is a guess. Newton's method
-        replaces the guess with the curvature. Near a point x, any smooth function looks like a parabola
-        (its second-order Taylor approximation):
-
-        $$f(x + t) \approx f(x) + f'(x)\,t + \frac{1}{2} f''(x)\,t^2$$
-
-        That parabola is flat where f′(x) + f″(x)·t = 0, that is at t = −f′(x) / f″(x). Newton's step
-        goes straight there:
-
-        $$x \leftarrow x - \frac{f'(x)}{f''(x)}$$
-
-        P *is* a parabola, so the approximation is exact and a single step from anywhere lands on the
-        critical point x = 3. From x = 12: 12 − (−36)/(−4) = 12 − 9 = 3.
-
-        Compare it with a gradient step on the loss −P, x ← x − lr·(−P′(x)): the two are the same step when
-        lr = 1/|P″| = 1/4 = 0.25. Newton's method *is* gradient descent with the learning rate the
-        curvature picks. A smaller lr crawls, a larger one overshoots, and lr = 2/|P″| = 0.5 bounces
-        between 12 and −6 for ever.
-        """
-    ),
-    code(
-        """
-        x0 = 12.0
-        x_star = x0 - dP(x0) / d2P(x0)
-        print(f"one Newton step from x = {x0}: P'({x0}) = {dP(x0)}, P''({x0}) = {d2P(x0)}  ->  x = {x_star}")
-        assert abs(x_star - 3) < 1e-9
-
-        for start in [-7.0, 0.0, 2.5, 100.0]:
-            assert abs(start - dP(start) / d2P(start) - 3) < 1e-9   # the same from anywhere
-        lr = 1 / abs(d2P(x0))                                        # the learning rate Newton picks
-        assert abs((x0 + lr * dP(x0)) - x_star) < 1e-12              # one gradient step with it: also 3
-        print("P'(3) =", dP(x_star), " (flat: the critical point)")
-        """
-    ),
-    md(
-        r"""
-        ## Compared with gradient steps
-
-        To *increase* profit, gradient steps move with the slope: x ← x + lr · P′(x) (for a loss you
-        would move against it, which is the same thing for the loss −P). With lr = 0.1 each step shrinks
-        the distance to 3 by the factor |1 − 4·lr| = 0.6: steady progress, but never exactly there.
-        Newton gets there in one jump because it knows the curvature.
-        """
-    ),
-    code(
-        """
-        lr = 0.1
-        path = [12.0]
-        for _ in range(12):
-            path.append(path[-1] + lr * dP(path[-1]))
-
-        grid = [i * 0.05 for i in range(-20, 281)]
-        fig, ax = plt.subplots(figsize=(8, 4.5))
-        ax.plot(grid, [profit(x) for x in grid], color="black", label="P(x)")
-        ax.plot(path, [profit(x) for x in path], "o-", color="tab:blue", ms=5,
-                label=f"12 gradient steps, lr = {lr}")
-        ax.annotate("", xy=(x_star, profit(x_star)), xytext=(x0, profit(x0)),
-                    arrowprops=dict(arrowstyle="->", color="tab:red", lw=2))
-        ax.plot([], [], color="tab:red", lw=2, label="one Newton step")
-        ax.axvline(3, color="grey", ls=":", lw=1)
-        ax.set_title("From x = 12 to the best x = 3: gradient steps vs one Newton step")
-        ax.set_xlabel("x (units)")
-        ax.set_ylabel("profit P(x)")
-        ax.legend(loc="lower left")
-        plt.show()
-
-        print("gradient steps, distance to 3:", [round(abs(x - 3), 4) for x in path[::3]])
-        assert abs(path[-1] - 3) < abs(path[0] - 3) * 0.61**12   # shrinks by 0.6 per step
-        assert abs(path[-1] - 3) > 1e-3                          # ...but is not there yet
-        """
-    ),
-    md(
-        r"""
-        ## When the function is not a parabola
-
-        Take g(x) = eˣ − 2x. Its slope g′(x) = eˣ − 2 is zero at x = ln 2 ≈ 0.693, and g″(x) = eˣ > 0,
-        so that is a minimum. The parabola is now only an approximation, so Newton needs a few steps, but
-        near the answer the number of correct digits roughly **doubles** every step. Gradient descent
-        (here x ← x − lr·g′(x), since we want the minimum) gains about the same number of digits each step.
-        """
-    ),
-    code(
-        """
-        def g(x):
-            return x.exp() - 2 * x
-
-        dg, d2g = derivative(g), derivative(derivative(g))
-        target = math.log(2)
-
-        newton, descent = [2.0], [2.0]
-        for _ in range(8):
-            x = newton[-1]
-            newton.append(x - dg(x) / d2g(x))
-            descent.append(descent[-1] - 0.3 * dg(descent[-1]))
-
-        print(f"{'step':>4} {'Newton: |x - ln 2|':>20} {'gradient: |x - ln 2|':>22}")
-        for i, (xn, xd) in enumerate(zip(newton, descent)):
-            print(f"{i:4d} {abs(xn - target):20.2e} {abs(xd - target):22.2e}")
-
-        fig, ax = plt.subplots(figsize=(7, 4))
-        steps = range(len(newton))
-        ax.semilogy(steps, [max(abs(x - target), 1e-17) for x in newton], "o-", label="Newton")
-        ax.semilogy(steps, [abs(x - target) for x in descent], "s-", label="gradient descent, lr = 0.3")
-        ax.set_title("Distance to the minimum of eˣ − 2x (log scale)")
-        ax.set_xlabel("step")
-        ax.set_ylabel("|x − ln 2|  (exactly 0 is drawn at 1e-17)")
-        ax.legend()
-        plt.show()
-
-        assert abs(newton[6] - target) < 1e-12   # six Newton steps: exact to machine precision
-        assert abs(descent[6] - target) > 1e-3   # six gradient steps: still far off
-        """
-    ),
-    md(
-        r"""
-        ## Read the sign of the second derivative, and know the limits
-
-        Newton's step goes to where the slope is zero. That can be a maximum, a minimum or neither; the
-        sign of the second derivative says which. For the profit, P″ = −4 < 0: x = 3 is the **most**
-        profitable number of units. For a loss you want the opposite: f″ > 0, a valley.
-
-        Where f″ is close to 0 the step −f′/f″ becomes huge, so Newton can shoot far away. And a network
-        with n parameters has n × n second derivatives (the Hessian matrix): for a million parameters
-        that is 10¹² numbers. This is why training uses gradient steps, and optimizers such as momentum
-        and Adam (notebook 06) that estimate a good step size cheaply from the gradients alone.
-        """
-    ),
-    code(
-        """
-        kind = "maximum" if d2P(3.0) < 0 else "minimum"
-        print(f"P''(3) = {d2P(3.0)}: x = 3 is a {kind} of the profit")
-        assert kind == "maximum"
-        assert d2g(target) > 0   # e^x - 2x has a minimum at ln 2
-        """
-    ),
-    md(
-        r"""
         ### What you saw
 
-        - `derivative(derivative(f))` gives f″ because the backward pass can itself be recorded as a graph.
-        - The sign of f″ at a critical point says maximum (f″ < 0, the profit at x = 3) or minimum (f″ > 0).
-        - Newton's step −f′/f″ is a gradient step with lr = 1/|f″|: one step to x = 3 on the parabola P,
-          a few steps on other smooth functions, and a wild jump where f″ is close to 0.
-        - Networks have too many parameters for second derivatives, so they use gradient steps with a
-          learning rate you choose (or that an optimizer such as Adam adapts).
+        - All optimizers use the same gradient; they differ only in the STEP.
+        - Momentum accelerates along consistent directions (and overshoots): it wins in long, narrow
+          valleys, not on a round bowl. Adam normalises the step size per parameter; a schedule lets you
+          start bold and finish careful.
+        - There is no universal winner: momentum SGD and Adam are the usual first choices, and the
+          learning rate still matters for both.
 
-        ### Try it
-
-        - Start Newton at x = −50 for P: still one step?
-        - Change g to `x.exp() - 2 * x + x**4` and see how many Newton steps it needs.
-        - Apply Newton to h(x) = x³ starting at 1: the minimum does not exist, f″ → 0 — what happens?
+        **Try it:** `SGD(p, lr=0.2, momentum=0.9, nesterov=True)`; Adam with lr = 0.5 on the moons; a
+        `StepLR` schedule on Adam. Next: **08 · Higher-order derivatives**, where the curvature chooses the
+        step size.
         """
     ),
 ]

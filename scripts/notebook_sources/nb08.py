@@ -1,262 +1,314 @@
-"""Notebook 08: backprop by hand, marked by mark_gradients, with one deliberate mistake of each kind."""
+"""Notebook 08: second derivatives with derivative(derivative(f)), and Newton's method on the profit P."""
 
 from notebook_sources import code, md
 
-NAME = "08_practice.ipynb"
+NAME = "08_higher_order.ipynb"
 
 CELLS = [
     md(
         r"""
-        # 08 · Practice: backprop by hand, marked
+        # 08 · Higher-order derivatives and Newton's method
 
-        Watching backprop is half of learning it; the other half is doing it yourself and being told
-        precisely what went wrong. `mark_gradients(root, answers)` marks your gradients against the engine's,
-        and when an answer is wrong it names the **mistake** (with this graph's own numbers) if it is one of
-        the classic five:
+        The first derivative tells you which way is uphill and how steep it is. The **second derivative**
+        tells you how the slope itself changes: how curved the function is. With the curvature you can
+        decide not only *which way* to step but also *how far*: that is Newton's method.
 
-        | code | what happened |
-        |------|---------------|
-        | `accumulation`   | the node is used more than once and you counted only one path |
-        | `local-only`     | you gave the local derivative, without multiplying by the upstream gradient |
-        | `upstream-only`  | you gave the upstream gradient, without multiplying by the local derivative |
-        | `sign`           | the right size, the wrong sign |
-        | `value-not-grad` | you gave the node's value, not its gradient |
-
-        `mark_gradients` never touches `.grad`, so you can check as often as you like. (It marks *your*
-        answers; to test an engine's gradients numerically, notebook 04's `gradcheck` is the tool.)
+        In this notebook:
+        1. take derivatives of derivatives with `derivative(derivative(f))`;
+        2. see why that works: the backward pass can itself be recorded as a graph;
+        3. use the second derivative to jump straight to the best x of the profit function
+           P(x) = −2x² + 12x − 10 in **one** step, and compare with gradient steps.
         """
     ),
     code(
         """
-        from autograd import Value
-        from autograd.examples import lecture_graph
-        from autograd.practice import MISTAKES, make_exercise, mark_gradients
-        from autograd.viz import draw_graph
+        import math
 
-        g = lecture_graph()
-        draw_graph(g.L, show_grad=False)   # no gradients shown: work them out first
+        import matplotlib.pyplot as plt
+
+        from autograd import Value, derivative, grad
+        from autograd.examples import PROFIT_TEXT, profit, profit_derivative
+        from autograd.practice import mark_answer   # marks the numbers you predict
+
+        print(PROFIT_TEXT)
         """
     ),
     md(
         r"""
-        ## Your turn: the lecture graph
+        ## The derivative of a derivative
 
-        L = d·f, d = e + c, e = a·b with a = 2, b = −3, c = 10, f = −2. Work out ∂L/∂(node) for every node
-        on paper, from L backwards, then replace each `...` below with your answer and run the cell. Only
-        the answers you filled in are marked; run it as often as you like.
+        By hand: P(x) = −2x² + 12x − 10, so P′(x) = −4x + 12 (the slope), and differentiating once more,
+        P″(x) = −4. The second derivative is the same everywhere: a parabola bends by the same amount at
+        every point. It is negative, so the curve bends *down*: its flat point is a maximum.
+
+        `derivative(f)` gives back a new function, x ↦ f′(x). Because that new function is built from
+        `Value`s too, `derivative` can be applied to it again.
         """
     ),
     code(
         """
-        my_answers = {"d": ..., "f": ..., "e": ..., "c": ..., "a": ..., "b": ...}
+        dP = derivative(profit)   # x ↦ P'(x)
+        d2P = derivative(dP)      # x ↦ P''(x)
 
-        filled = {name: value for name, value in my_answers.items() if value is not ...}
-        if filled:
-            display(mark_gradients(g.L, filled))
-        else:
-            print("Replace each ... with your ∂L/∂(node), then run this cell again.")
+        print(f"{'x':>5} {'P(x)':>8} {'P′(x)':>8} {'P″(x)':>8}")
+        for x in [0.0, 1.0, 3.0, 5.0, 12.0]:
+            print(f"{x:5.1f} {profit(x):8.1f} {dP(x):8.1f} {d2P(x):8.1f}")
+
+        # The lesson, checked against the formulas worked out by hand:
+        for x in [-2.0, 0.0, 1.5, 3.0, 12.0]:
+            assert abs(dP(x) - profit_derivative(x)) < 1e-12   # P'(x) = -4x + 12
+            assert d2P(x) == -4.0                               # P''(x) = -4 everywhere
         """
     ),
     md(
         r"""
-        ### Solution (try it yourself first)
+        ## How can a derivative be differentiated?
 
-        The answers, worked out in notebook 03: ∂L/∂d = f = −2, ∂L/∂f = d = 4, ∂L/∂e = ∂L/∂d · 1 = −2,
-        ∂L/∂c = −2, ∂L/∂a = ∂L/∂e · b = 6, ∂L/∂b = ∂L/∂e · a = −4.
+        A plain backward pass produces gradients as *numbers*: the graph is used and forgotten.
+        With `grad(y, [x], create_graph=True)` the backward pass does its multiplications and additions
+        with `Value`s instead, so the gradient comes back as a `Value` **with its own graph**: a formula
+        for dy/dx in terms of x. Backprop through that graph gives d²y/dx².
+
+        **Your turn:** take y = x³ at x = 3. Work out dy/dx and d²y/dx² by hand (the power rule, twice)
+        and put them in `my_dy` and `my_d2y`; the cell after them marks them against autograd.
         """
     ),
     code(
         """
-        # SOLUTION
-        solution = {"d": -2, "f": 4, "e": -2, "c": -2, "a": 6, "b": -4}
-
-        report = mark_gradients(g.L, solution)
-        display(report)
-
-        assert report.ok
-        assert all(node.grad == 0.0 for node in g)   # marking did not run backward() on your graph
-        """
-    ),
-    md(
-        r"""
-        ## Four mistakes on one node
-
-        Take b. The right answer is ∂L/∂b = ∂L/∂e · ∂(a·b)/∂b = −2 · a = −2 · 2 = **−4**. Here are four wrong
-        answers a learner might plausibly give, and what gradstep says about each:
-
-        - **2**: that is ∂e/∂b = a, the local derivative alone: `local-only`;
-        - **−2**: that is ∂L/∂e, the upstream gradient alone: `upstream-only`;
-        - **4**: `sign`;
-        - **−3**: that is b itself: `value-not-grad`.
+        my_dy = None    # dy/dx of y = x**3 at x = 3
+        my_d2y = None   # d²y/dx² at x = 3
         """
     ),
     code(
         """
-        expected_mistakes = {2: "local-only", -2: "upstream-only", 4: "sign", -3: "value-not-grad"}
-        for answer, mistake in expected_mistakes.items():
-            row = mark_gradients(g.L, {"b": answer}).rows[0]
-            print(f"∂L/∂b = {answer:>2}  →  {row.mistake}\\n    {row.explanation}\\n")
-            assert not row.correct and row.mistake == mistake
-        """
-    ),
-    md(
-        r"""
-        ## The fifth mistake: a node used twice
+        x = Value(3.0, "x")
+        y = x**3
+        (dy,) = grad(y, [x], create_graph=True)
+        print("dy/dx   =", dy.data, "  a Value made by op", repr(dy.op), "with", len(dy.parents), "parents")
 
-        The lecture graph uses every node once, so it cannot show the most common mistake of all. Here x
-        feeds two ops: L = x·w + x, with x = 3 and w = −2. Backprop **adds** what arrives along both paths:
-        ∂L/∂x = w + 1 = −1. Answering −2 counts only the path through x·w; and since ∂L/∂xw = 1, that
-        path's share is exactly the local derivative ∂(x·w)/∂x = w = −2, so gradstep names both mistakes
-        (`row.mistakes`) and shows the sum term by term.
+        (d2y,) = grad(dy, [x])
+        print("d²y/dx² =", d2y)
+
+        display(mark_answer("08.dy", my_dy), mark_answer("08.d2y", my_d2y))
         """
     ),
     code(
         """
-        x, w = Value(3.0, "x"), Value(-2.0, "w")
-        xw = x * w
-        xw.label = "xw"
-        L = xw + x
-        L.label = "L"
-        display(draw_graph(L, show_grad=False))
-
-        report = mark_gradients(L, {"x": -2.0, "w": 3.0})
-        print(report)
-        x_row, w_row = sorted(report.rows, key=lambda row: row.label != "x")
-        assert x_row.mistakes == ("accumulation", "local-only") and w_row.correct
+        assert dy.data == 3 * 3.0**2 and d2y == 6 * 3.0   # the power rule, twice: 3x² and 6x at x = 3
         """
     ),
     md(
         r"""
-        ## When one number fits two mistakes
+        ## A function with more interesting curvature
 
-        Change a to −1 in the lecture graph. Now ∂L/∂b = ∂L/∂e · a = −2 · (−1) = **2**, and the answer −2 is
-        both the upstream gradient alone *and* the right size with the wrong sign. gradstep cannot know which
-        slip you made, so it names both (`row.mistakes`) and says why; `row.mistake` is the first of them.
-        The generated exercises below never have such a case: their numbers are chosen so that every classic
-        mistake gives a different answer.
+        For sin, each derivative shifts the wave: sin → cos → −sin → −cos. Here are all four, each computed
+        by stacking one more `derivative`. Where sin″ is negative (the top of a hill) the curve bends down;
+        where it is positive it bends up.
         """
     ),
     code(
         """
-        a1 = Value(-1.0, "a")
-        e1 = a1 * g.b;  e1.label = "e"
-        d1 = e1 + g.c;  d1.label = "d"
-        L1 = d1 * g.f;  L1.label = "L"
-        row = mark_gradients(L1, {"b": -2}).rows[0]
-        print(row.mistakes)
-        print(row.explanation)
-        assert row.mistakes == ("upstream-only", "sign")
+        def f(x):
+            return x.sin()
+
+        derivatives = [f, derivative(f), derivative(derivative(f)), derivative(derivative(derivative(f)))]
+        names = ["sin x", "1st derivative (= cos x)", "2nd derivative (= −sin x)",
+                 "3rd derivative (= −cos x)"]
+        xs = [i * 0.05 for i in range(-130, 131)]
+
+        fig, ax = plt.subplots(figsize=(8, 4))
+        for g, name in zip(derivatives, names):
+            ys = [g(Value(x)).data if g is f else g(x) for x in xs]
+            ax.plot(xs, ys, label=name)
+        ax.axhline(0, color="grey", lw=0.5)
+        ax.set_title("sin and its derivatives, each one computed by autograd")
+        ax.set_xlabel("x")
+        ax.set_ylabel("value")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        fig.tight_layout()
+        plt.show()
+
+        # Checked against the known formulas: sin' = cos, sin'' = -sin, sin''' = -cos.
+        for x in xs[::10]:
+            assert abs(derivatives[1](x) - math.cos(x)) < 1e-12
+            assert abs(derivatives[2](x) + math.sin(x)) < 1e-12
+            assert abs(derivatives[3](x) + math.cos(x)) < 1e-12
         """
     ),
     md(
         r"""
-        ## A tanh neuron, to 4 decimals
+        ## Newton's method: curvature says how far to step (optional)
 
-        o = tanh(x1·w1 + x2·w2 + b) with x1 = 2, x2 = 0, w1 = −3, w2 = 1, b = 6.8814 (notebook 03). The
-        key number is do/dn = 1 − o² = 1 − 0.7071² = 0.5. Answers typed to 4 decimals need a tolerance:
-        `rtol` and `atol` say how close is close enough.
+        *This part is optional: training never uses it, but it explains where a good learning rate comes
+        from.* Gradient steps move by *learning rate × slope*, and the learning rate is a guess. Newton's method
+        replaces the guess with the curvature. Near a point x, any smooth function looks like a parabola
+        (its second-order Taylor approximation):
 
-        Below, all right first; then four wrong answers. Three are named. The fourth (1.0 for x1: the
-        partner's input x1 was used instead of w1) fits none of the five patterns, so gradstep names no
-        mistake and shows the right working instead: it only names what it can prove.
+        $$f(x + t) \approx f(x) + f'(x)\,t + \frac{1}{2} f''(x)\,t^2$$
+
+        That parabola is flat where f′(x) + f″(x)·t = 0, that is at t = −f′(x) / f″(x). Newton's step
+        goes straight there:
+
+        $$x \leftarrow x - \frac{f'(x)}{f''(x)}$$
+
+        P *is* a parabola, so the approximation is exact. **Predict:** where does one Newton step from
+        x = 12 land? (P′(12) = −36 and P″ = −4.) Put it in `my_newton` before reading on.
         """
     ),
     code(
         """
-        x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-        w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-        b = Value(6.8813735870195432, "b")
-        x1w1 = x1 * w1;  x1w1.label = "x1w1"
-        x2w2 = x2 * w2;  x2w2.label = "x2w2"
-        s = x1w1 + x2w2;  s.label = "s"
-        n = s + b;  n.label = "n"
-        o = n.tanh();  o.label = "o"
-        tol = {"rtol": 1e-3, "atol": 1e-3}
-
-        by_hand = {"n": 0.5, "s": 0.5, "b": 0.5, "x1w1": 0.5, "x2w2": 0.5,
-                   "w1": 0.5 * 2, "x1": 0.5 * -3, "w2": 0.5 * 0, "x2": 0.5 * 1}
-        assert mark_gradients(o, by_hand, **tol).ok
-
-        wrong = {"b": -0.5, "w1": 0.5, "x2": 0.0, "x1": 1.0}
-        report = mark_gradients(o, wrong, **tol)
-        display(report)
-        mistakes = {row.label: row.mistake for row in report.rows}
-        assert mistakes == {"b": "sign", "w1": "upstream-only", "x2": "value-not-grad", "x1": None}
-        """
-    ),
-    md(
-        r"""
-        ## More exercises, generated
-
-        `make_exercise(level, seed)` makes a fresh small graph with hand-friendly numbers (level 1: `+` and
-        `*`; level 2 adds `-`, `/`, `**2` and always a node used twice; level 3: a tanh neuron or exp/log).
-        The questions come in backprop order; `hint(i)` gives the chain rule in symbols; `answer(i, value)`
-        marks one answer: a wrong one gets `feedback.hint`, which names the mistake with this graph's numbers
-        but not the right answer, and another try (three in all; `reveal(i)` shows the answer). The score
-        tells apart right first time, right after retries, revealed and skipped. The same seed gives the same
-        exercise.
+        my_newton = None   # x after one Newton step from x = 12
         """
     ),
     code(
         """
-        ex = make_exercise(level=2, seed=3)
-        print(ex.title, "  with", ex.inputs_text())
-        print(ex.forward_table())
-        print()
-        for i, q in enumerate(ex.questions):
-            print(f"Q{i}: {q.prompt}     hint: {ex.hint(i)}")
-
-        first = ex.answer(0, -ex.expected(0))   # a deliberate sign slip
-        print(f"\\nanswer to Q0: wrong ({first.mistake}) - {first.hint}")
-        ex.answer(0, ex.expected(0))             # the second try
-        for i in range(1, len(ex.questions)):
-            ex.answer(i, ex.expected(i))
-        print("score:", ex.score)
-
-        assert not first.correct and first.mistakes == ("sign",)
-        assert ex.score.right == len(ex.questions) - 1 and ex.score.retried == 1
-        assert make_exercise(level=2, seed=3).title == ex.title     # reproducible
-        assert set(MISTAKES) == {"accumulation", "local-only", "upstream-only", "sign", "value-not-grad"}
+        mark_answer("08.newton", my_newton)
         """
     ),
     md(
         r"""
-        ## The quiz page: the stepper asks before it shows
+        A single step from anywhere lands on the critical point x = 3. From x = 12:
+        12 − (−36)/(−4) = 12 − 9 = 3.
 
-        `save_backprop_html(root, path, quiz=True)` writes the HTML stepper of notebook 03 as a quiz: at each
-        step you type the node's gradient (Enter checks it; fractions like `-3/2` are fine) and it is marked
-        at once, with the same explanation as `mark_gradients`, before the picture reveals it. Like the stepper
-        it is one self-contained file with no network access; below it is shown in the notebook, and the
-        file can be opened in any browser.
+        Compare it with a gradient step on the loss −P, x ← x − lr·(−P′(x)): the two are the same step when
+        lr = 1/|P″| = 1/4 = 0.25. Newton's method *is* gradient descent with the learning rate the
+        curvature picks. A smaller lr crawls, a larger one overshoots, and lr = 2/|P″| = 0.5 bounces
+        between 12 and −6 for ever.
         """
     ),
     code(
         """
-        import tempfile
-        from pathlib import Path
+        x0 = 12.0
+        x_star = x0 - dP(x0) / d2P(x0)
+        print(f"one Newton step from x = {x0}: P'({x0}) = {dP(x0)}, P''({x0}) = {d2P(x0)}  ->  x = {x_star}")
+        assert abs(x_star - 3) < 1e-9
 
-        from autograd.viz import show_backprop
-
-        quiz = show_backprop(g.L, quiz=True)
-        quiz_path = quiz.save(Path(tempfile.mkdtemp(prefix="gradstep-")) / "lecture_quiz.html")
-        print(f"wrote {quiz_path} ({len(quiz.html) // 1024} KB); open it in a browser to take the quiz")
-        assert "quiz-input" in quiz.html and "<script src" not in quiz.html and "<link" not in quiz.html
-        quiz                                     # the quiz, here, at the notebook's width
+        for start in [-7.0, 0.0, 2.5, 100.0]:
+            assert abs(start - dP(start) / d2P(start) - 3) < 1e-9   # the same from anywhere
+        lr = 1 / abs(d2P(x0))                                        # the learning rate Newton picks
+        assert abs((x0 + lr * dP(x0)) - x_star) < 1e-12              # one gradient step with it: also 3
+        print("P'(3) =", dP(x_star), " (flat: the critical point)")
         """
     ),
     md(
         r"""
-        ### Keep practising
+        ## Compared with gradient steps
 
-        - In a terminal: `gradstep practice --level 2` asks each gradient in backprop order, marks it at
-          once and ends with your score; `gradstep practice "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2` drills
-          the lecture graph. Type `h` for a hint.
-        - In a browser: `gradstep graph "(a*b + c)*f" --at a=2,b=-3,c=10,f=-2 --backprop quiz.html --quiz`
-          writes the quiz page for any expression.
-        - Fill in `my_answers` above, or `make_exercise(level=3, seed=...)` for tanh and exp/log steps.
+        To *increase* profit, gradient steps move with the slope: x ← x + lr · P′(x) (for a loss you
+        would move against it, which is the same thing for the loss −P). With lr = 0.1 each step shrinks
+        the distance to 3 by the factor |1 − 4·lr| = 0.6: steady progress, but never exactly there.
+        Newton gets there in one jump because it knows the curvature.
+        """
+    ),
+    code(
+        """
+        lr = 0.1
+        path = [12.0]
+        for _ in range(12):
+            path.append(path[-1] + lr * dP(path[-1]))
 
-        That is the course: from the limit definition (01) to a trained network (05), better steps (06),
-        curvature (07), and backprop done by your own hand (08).
+        grid = [i * 0.05 for i in range(-20, 281)]
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        ax.plot(grid, [profit(x) for x in grid], color="black", label="P(x)")
+        ax.plot(path, [profit(x) for x in path], "o-", color="tab:blue", ms=5,
+                label=f"12 gradient steps, lr = {lr}")
+        ax.annotate("", xy=(x_star, profit(x_star)), xytext=(x0, profit(x0)),
+                    arrowprops=dict(arrowstyle="->", color="tab:red", lw=2))
+        ax.plot([], [], color="tab:red", lw=2, label="one Newton step")
+        ax.axvline(3, color="grey", ls=":", lw=1)
+        ax.set_title("From x = 12 to the best x = 3: gradient steps vs one Newton step")
+        ax.set_xlabel("x (units)")
+        ax.set_ylabel("profit P(x)")
+        ax.legend(loc="lower left")
+        plt.show()
+
+        print("gradient steps, distance to 3:", [round(abs(x - 3), 4) for x in path[::3]])
+        assert abs(path[-1] - 3) < abs(path[0] - 3) * 0.61**12   # shrinks by 0.6 per step
+        assert abs(path[-1] - 3) > 1e-3                          # ...but is not there yet
+        """
+    ),
+    md(
+        r"""
+        ## When the function is not a parabola
+
+        Take g(x) = eˣ − 2x. Its slope g′(x) = eˣ − 2 is zero at x = ln 2 ≈ 0.693, and g″(x) = eˣ > 0,
+        so that is a minimum. The parabola is now only an approximation, so Newton needs a few steps, but
+        near the answer the number of correct digits roughly **doubles** every step. Gradient descent
+        (here x ← x − lr·g′(x), since we want the minimum) gains about the same number of digits each step.
+        """
+    ),
+    code(
+        """
+        def g(x):
+            return x.exp() - 2 * x
+
+        dg, d2g = derivative(g), derivative(derivative(g))
+        target = math.log(2)
+
+        newton, descent = [2.0], [2.0]
+        for _ in range(8):
+            x = newton[-1]
+            newton.append(x - dg(x) / d2g(x))
+            descent.append(descent[-1] - 0.3 * dg(descent[-1]))
+
+        print(f"{'step':>4} {'Newton: |x - ln 2|':>20} {'gradient: |x - ln 2|':>22}")
+        for i, (xn, xd) in enumerate(zip(newton, descent)):
+            print(f"{i:4d} {abs(xn - target):20.2e} {abs(xd - target):22.2e}")
+
+        fig, ax = plt.subplots(figsize=(7, 4))
+        steps = range(len(newton))
+        ax.semilogy(steps, [max(abs(x - target), 1e-17) for x in newton], "o-", label="Newton")
+        ax.semilogy(steps, [abs(x - target) for x in descent], "s-", label="gradient descent, lr = 0.3")
+        ax.set_title("Distance to the minimum of eˣ − 2x (log scale)")
+        ax.set_xlabel("step")
+        ax.set_ylabel("|x − ln 2|  (exactly 0 is drawn at 1e-17)")
+        ax.legend()
+        plt.show()
+
+        assert abs(newton[6] - target) < 1e-12   # six Newton steps: exact to machine precision
+        assert abs(descent[6] - target) > 1e-3   # six gradient steps: still far off
+        """
+    ),
+    md(
+        r"""
+        ## Read the sign of the second derivative, and know the limits
+
+        Newton's step goes to where the slope is zero. That can be a maximum, a minimum or neither; the
+        sign of the second derivative says which. For the profit, P″ = −4 < 0: x = 3 is the **most**
+        profitable number of units. For a loss you want the opposite: f″ > 0, a valley.
+
+        Where f″ is close to 0 the step −f′/f″ becomes huge, so Newton can shoot far away. And a network
+        with n parameters has n × n second derivatives (the Hessian matrix): for a million parameters
+        that is 10¹² numbers. This is why training uses gradient steps, and optimizers such as momentum
+        and Adam (notebook 07) that estimate a good step size cheaply from the gradients alone.
+        """
+    ),
+    code(
+        """
+        kind = "maximum" if d2P(3.0) < 0 else "minimum"
+        print(f"P''(3) = {d2P(3.0)}: x = 3 is a {kind} of the profit")
+        assert kind == "maximum"
+        assert d2g(target) > 0   # e^x - 2x has a minimum at ln 2
+        """
+    ),
+    md(
+        r"""
+        ### What you saw
+
+        - `derivative(derivative(f))` gives f″ because the backward pass can itself be recorded as a graph.
+        - The sign of f″ at a critical point says maximum (f″ < 0, the profit at x = 3) or minimum (f″ > 0).
+        - Newton's step −f′/f″ is a gradient step with lr = 1/|f″|: one step to x = 3 on the parabola P,
+          a few steps on other smooth functions, and a wild jump where f″ is close to 0.
+        - Networks have too many parameters for second derivatives, so they use gradient steps with a
+          learning rate you choose (or that an optimizer such as Adam adapts).
+
+        ### Try it
+
+        - Start Newton at x = −50 for P: still one step?
+        - Change g to `x.exp() - 2 * x + x**4` and see how many Newton steps it needs.
+        - Apply Newton to h(x) = x³ starting at 1: the minimum does not exist, f″ → 0 — what happens?
+
+        Next: **09 · Build it yourself**, where you write the engine these notebooks have been using.
         """
     ),
 ]

@@ -9,7 +9,7 @@ CELLS = [
         r"""
         # 09 · Build it yourself
 
-        Watching backprop (notebooks 02–03) and doing it by hand (08) are two thirds of learning it. The
+        Watching backprop (notebooks 02–03) and doing it by hand (04) are two thirds of learning it. The
         last third is **writing the engine**, the way Karpathy's micrograd lecture does it line by line.
         `gradstep lab` gives you a starter in micrograd's shape and checks it task by task; when a task
         fails it says **what your numbers point to**: `=` instead of `+=`, a forgotten `out.grad`, a sign,
@@ -23,8 +23,9 @@ CELLS = [
         gradstep lab show mylab --task order   # the graph your engine got wrong, your gradients beside the right ones
         ```
 
-        Here we do the first tasks in the notebook, with two deliberate mistakes, so you see what the lab
-        says. Your code always runs in a separate process with a time limit, so an endless loop in your
+        **Goal:** write the first ops and `backward()` of an engine yourself, see how the lab marks a
+        mistake with your own numbers, and know what is left to write. Here we do the first tasks in the
+        notebook, with two deliberate mistakes, so you see what the lab says. Your code always runs in a separate process with a time limit, so an endless loop in your
         `backward()` only fails a task.
         """
     ),
@@ -41,6 +42,7 @@ CELLS = [
 
         LAB = Path(tempfile.mkdtemp()) / "mylab"   # in a terminal: gradstep lab init mylab
         write_starter(LAB)
+        print("your lab folder:", LAB)
         print(sorted(p.name for p in LAB.iterdir()))
         display(Markdown((LAB / "README.md").read_text().split("## The tasks")[1].split("Notes:")[0]))
         """
@@ -62,7 +64,11 @@ CELLS = [
         r"""
         ## Task `limit`: the limit definition
 
-        Notebook 01's definition, f'(x) = lim (f(x+h) − f(x))/h, at a small h. The lab compares your number
+        Notebook 01's definition, taken at a small h instead of the limit:
+
+        $$f'(x) = \lim_{h \to 0} \frac{f(x+h) - f(x)}{h}$$
+
+        The lab compares your number
         with the exact derivative of three functions (the profit P at x = 12 among them).
         """
     ),
@@ -197,6 +203,21 @@ CELLS = [
         report = check_lab(LAB, ["neuron", "sgd-step"])
         print(report)
         assert {t.mistake for t in report.tasks} == {"not-implemented"}
+        """
+    ),
+    md(
+        r"""
+        ### What you saw
+
+        - An engine is small: a `Value` with `data`, `grad`, its parents and a `_backward` per op, and a
+          `backward()` that calls them in reverse topological order.
+        - The lab marks each task against the limit definition and the right engine, and names the slip
+          your numbers fit: `=` where `+=` adds up a node used twice, a `backward()` that recurses too
+          deep.
+        - The remaining tasks (the other ops, an iterative sort, a network and its training) are yours:
+          `gradstep lab check mylab` says when each one is right.
+
+        Next: **10 · From scalars to tensors**, where one graph runs a whole batch at once.
         """
     ),
 ]

@@ -32,6 +32,7 @@ CELLS = [
 
         from autograd import Value, draw_graph, sum_of
         from autograd.lanes import LanesBranchError, record
+        from autograd.practice import mark_answer   # marks what you predict
         from nn import MLP
         from nn.datasets import make_moons
 
@@ -146,7 +147,11 @@ CELLS = [
         ## Are the batched gradients the summed per-sample ones?
 
         A question learners ask: is the gradient of the mean really the mean of the per-sample
-        gradients? Mathematically yes (the derivative of a sum is the sum of the derivatives). In
+        gradients? Mathematically yes, because the derivative of a sum is the sum of the derivatives:
+
+        $$\frac{\partial}{\partial \theta} \frac{1}{N} \sum_{i=1}^{N} L_i = \frac{1}{N} \sum_{i=1}^{N} \frac{\partial L_i}{\partial \theta}$$
+
+        In
         floating point, look before you believe: **exactly** equal, or only **close**, and by how much?
         """
     ),
@@ -162,8 +167,12 @@ CELLS = [
         print(f"exactly equal: {exact} of {len(params)}")
         print(f"close (np.allclose, rtol 1e-12): {np.allclose(lanes_grads, scalar_grads, rtol=1e-12, atol=1e-15)}")
         print(f"largest difference: {difference.max():.1e}   (largest gradient {np.abs(scalar_grads).max():.2f})")
-        if guess is not None:
-            print(f"you guessed {guess}")
+        if guess is None:
+            print("(Put your prediction in guess, the cell above, and run both cells again.)")
+        elif guess == exact:
+            print(f"your guess: right, {exact} of {len(params)}")
+        else:
+            print(f"your guess: not {guess}, but {exact} of {len(params)}. Read on for why.")
         assert np.allclose(lanes_grads, scalar_grads, rtol=1e-12, atol=1e-15)
         assert abs(lanes_loss - scalar_loss) <= 1e-12 * abs(scalar_loss)
         """
@@ -235,8 +244,14 @@ CELLS = [
         ## The one thing that breaks it: a Python `if` on the data
 
         A recorded graph is only right for samples that would have recorded the same graph. Code that
-        branches on a value's *number* records one branch and silently applies it to every sample.
-        Lanes check a few samples against the recorded graph and refuse:
+        branches on a value's *number* records one branch. **Predict:** `branchy` below is recorded on
+        one sample and run on 100 samples, some of them on the other side of 0. What happens: `"right"`
+        (the right numbers anyway), `"wrong"` (one branch silently applied to all) or `"error"`?
+        """
+    ),
+    code(
+        """
+        guess = None   # "right", "wrong" or "error"
         """
     ),
     code(
@@ -252,6 +267,7 @@ CELLS = [
             record(branchy, 1).run(X[:, 0] - 0.5)
         except LanesBranchError as err:
             print(str(err)[:300], "…")
+        display(mark_answer("10.branch", guess))
         """
     ),
     md(
@@ -309,6 +325,9 @@ CELLS = [
           a tensor library's layer, `relu(W @ X + b)`.
         * A Python `if` on a value's data is not in the graph; write branches as ops (`relu`, `abs`,
           `leaky_relu`) and they run per sample.
+
+        That is the course: from the limit definition (01) through backprop by hand (03, 04), checked
+        (05), to training (06, 07), curvature (08), an engine of your own (09) and a whole batch at once.
         """
     ),
 ]
