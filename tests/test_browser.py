@@ -159,3 +159,32 @@ def test_the_recorder_of_the_readme_recipe_fits_a_1280x800_window(open_page, tmp
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
     assert external == [] and page.evaluate("window.__violations") == []
+
+
+@pytest.mark.parametrize("column", [700, 1100])
+@pytest.mark.parametrize("quiz", [False, True], ids=["stepper", "quiz"])
+def test_the_inline_page_fits_its_notebook_frame_at_every_step(open_page, tmp_path, column, quiz):
+    # show_backprop's page inside a notebook column (700 px: a narrow window; 1100 px: the widest the
+    # frame grows). Nothing may be cut off at the bottom of the frame, at any step: not the picture,
+    # not the step's text, not the legend under it.
+    from autograd import Value
+    from autograd.viz import show_backprop
+
+    x1, x2, w1, w2 = Value(2.0, "x1"), Value(0.0, "x2"), Value(-3.0, "w1"), Value(1.0, "w2")
+    n = x1 * w1 + x2 * w2 + Value(6.8813735870195432, "b")
+    n.label = "n"
+    shown = show_backprop(n.tanh(), quiz=quiz)._repr_html_()   # notebook 03's neuron
+    outer = tmp_path / "notebook.html"
+    outer.write_text(f'<!doctype html><body style="margin:0"><div style="width:{column}px">{shown}</div></body>',
+                     encoding="utf-8")
+    page, _ = open_page(outer)
+    frame = page.frame_locator("iframe")
+    frame.locator("#next").wait_for()
+    inner = next(f for f in page.frames if f != page.main_frame)
+    steps = int(inner.evaluate("document.querySelectorAll('#stage .frame').length"))
+    for step in range(steps):
+        overflow = inner.evaluate("document.documentElement.scrollHeight - window.innerHeight")
+        assert overflow <= 0, f"step {step + 1} of {steps}: {overflow} px cut off at the bottom ({column} px column)"
+        if step + 1 < steps:
+            inner.evaluate("document.querySelector('#next').disabled = false")
+            frame.locator("#next").click()

@@ -104,8 +104,9 @@ class BackpropPage:
     an HTML export without any file. ``html`` is the page's text; :meth:`save` writes it (atomically).
     """
 
-    #: The width of a notebook's output column the height is worked out for (pixels).
+    #: A notebook's output column (pixels); the frame may grow to :attr:`MAX_WIDTH` in a wide window.
     COLUMN = 860
+    MAX_WIDTH = COLUMN + 240
 
     def __init__(self, html: str, title: str = "", height: int | None = None) -> None:
         self.html = html
@@ -113,14 +114,18 @@ class BackpropPage:
         self.height = height if height is not None else self._fitting_height()
 
     def _fitting_height(self) -> int:
-        """Tall enough for the tallest frame scaled to the column, its text and the controls."""
+        """Tall enough for the tallest frame, its text and the controls, in any column up to MAX_WIDTH.
+
+        The picture is tallest in the widest frame (it scales with the width); the text is tallest in a
+        narrow one (it wraps), so each is allowed for at its worst.
+        """
         ratios = [float(h) / float(w) for w, h in re.findall(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', self.html)
                   if float(w) > 0]
-        picture = max(ratios, default=0.5) * (self.COLUMN - 30)
+        picture = max(ratios, default=0.5) * (self.MAX_WIDTH - 30)
         lines = max((block.count("<p") for block in re.findall(r'<div data-step="\d+">(.*?)</div>', self.html)),
                     default=3)
         quiz = 150 if 'id="quiz-row"' in self.html else 0
-        return int(min(max(150 + picture + 24 * lines + 50 + quiz, 380), 1100))
+        return int(min(max(150 + picture + 30 * lines + 50 + quiz, 380), 1100))
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` (open it in a browser for the full-size view). Returns the path."""
@@ -128,7 +133,7 @@ class BackpropPage:
 
     def _repr_html_(self) -> str:
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title)}" '
-                f'width="100%" height="{self.height}" style="border:1px solid #ccc; max-width:{self.COLUMN + 240}px">'
+                f'width="100%" height="{self.height}" style="border:1px solid #ccc; max-width:{self.MAX_WIDTH}px">'
                 "</iframe>")
 
     def __repr__(self) -> str:

@@ -164,7 +164,7 @@ CELLS = [
         ## A tanh neuron, to 4 decimals
 
         o = tanh(x1·w1 + x2·w2 + b) with x1 = 2, x2 = 0, w1 = −3, w2 = 1, b = 6.8814 (notebook 03). The
-        key number is do/dn = 1 − o² = 1 − 0.7071² = 0.5. Answers typed to 4 decimals need a tolerance:
+        key number is ∂o/∂n = 1 − o² = 1 − 0.7071² = 0.5. Answers typed to 4 decimals need a tolerance:
         `rtol` and `atol` say how close is close enough.
 
         Below, all right first; then four wrong answers. Three are named. The fourth (1.0 for x1: the
