@@ -30,7 +30,8 @@ def _fill(path: Path, answers: dict[str, str], tmp_path: Path) -> Path:
     """A copy of the notebook with blanks filled in, cut after the last cell that reads a filled one.
 
     A key ``name`` fills every blank ``name = None`` (or ``name = {..: None}``); ``name@k`` only the k-th,
-    for a name such as ``guess`` that several exercises of one notebook use.
+    for a name such as ``guess`` that several exercises of one notebook use. For a function to write
+    (``def name(x): return None``), the value is the expression it returns.
     """
     nb = nbformat.read(path, as_version=4)
     seen: dict[str, int] = {}
@@ -39,6 +40,15 @@ def _fill(path: Path, answers: dict[str, str], tmp_path: Path) -> Path:
     last_reader = 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
+            continue
+        function = re.search(r"^def (\w+)\(.*\):\n\s+return None\b", cell.source, flags=re.M)
+        if function and function.group(1) in answers:  # a function to write, e.g. my_derivative
+            name = function.group(1)
+            start, end = function.span()
+            cell.source = cell.source[:start] + re.sub(r"return None\b", f"return {answers[name]}",
+                                                        cell.source[start:end]) + cell.source[end:]
+            filled_in.add(name)
+            reading.add(name)
             continue
         blank = re.match(BLANK, cell.source)
         if blank:
@@ -93,7 +103,11 @@ CASES = [
      ["local-only", "not 8: that is 2u = df/du alone"]),
     ("03_backprop_step_by_step", {"my_slope": "24"}, ["✓ f′(1) for f(x) = (3x + 1)²: right, 24."]),
     ("04_practice", {"my_answers": '{"d": 4, "c": -8, "e": 4, "a": -8, "b": 12}'}, ["accumulation"]),
-    ("06_training_an_mlp", {"guess@1": "1"}, ["Right: 1. All 8 neurons are still copies"]),
+    ("05_checking_gradients", {"my_derivative": "x * math.cos(x)"}, ["FAIL at 4 of 5 points: at x = -2"]),
+    ("05_checking_gradients", {"my_derivative": "math.sin(x) + x * math.cos(x)"}, ["PASS"]),
+    ("06_training_an_mlp", {"guess@1": "1", "my_new_value": "first_old - 0.1 * first_grad"},
+     ["Right: 1. All 8 neurons are still copies", "= old − lr·grad."]),
+    ("06_training_an_mlp", {"my_new_value": "first_old + 0.1 * first_grad"}, ["That is a step *up* the gradient"]),
     ("06_training_an_mlp",
      {"guess@3": '{0.1: "crawl", 0.25: "one step", 0.45: "oscillate", 0.5: "cycle", 0.6: "crawl"}'},
      ["one step  ✓", "cycle     ✓", "✗ (you said 'crawl')"]),

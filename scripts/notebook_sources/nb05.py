@@ -227,7 +227,20 @@ CELLS = [
         slip = check_derivative(g, lambda x: x * math.cos(x), points)
         print(slip.verdict())
         assert not slip.ok
-        assert check_derivative(g, lambda x: math.sin(x) + x * math.cos(x), points).ok   # the product rule
+        """
+    ),
+    md(
+        r"""
+        ### Solution (try it yourself first)
+
+        The product rule with u = x and v = sin(x): g′(x) = u′v + uv′ = sin(x) + x·cos(x).
+        """
+    ),
+    code(
+        """
+        # SOLUTION
+        display(check_derivative(g, lambda x: math.sin(x) + x * math.cos(x), points))
+        assert check_derivative(g, lambda x: math.sin(x) + x * math.cos(x), points).ok
         """
     ),
     md(

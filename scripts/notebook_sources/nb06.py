@@ -193,8 +193,8 @@ CELLS = [
         - **LOSS**: one number saying how wrong the scores are. The *hinge loss* charges nothing for a
           point on the right side by a margin (score·label ≥ 1, with labels as ±1) and more the further it
           is on the wrong side.
-        - **GRADIENT**: `loss.backward()`: backprop fills `.grad` of every parameter: dLoss/dθ.
-        - **STEP**: move every parameter against its gradient: θ ← θ − lr · dLoss/dθ. That is what
+        - **GRADIENT**: `loss.backward()`: backprop fills `.grad` of every parameter: ∂loss/∂θ.
+        - **STEP**: move every parameter against its gradient: θ ← θ − lr · ∂loss/∂θ. That is what
           `optimizer.step()` does (plain SGD, here; momentum comes in notebook 07).
         """
     ),
@@ -209,7 +209,7 @@ CELLS = [
         print(f"loss {loss.data:.4f}, accuracy {accuracy(scores, labels):.0%}")
 
         lr = 0.1
-        before = {name: (p.data, p.grad) for name, p in model.named_parameters()}
+        before = {p.label: (p.data, p.grad) for p in model.parameters()}   # by the names the pictures use
         first_name, (first_old, first_grad) = next(iter(before.items()))
         print(f"the first parameter, {first_name}: value {first_old:+.6f}, gradient {first_grad:+.6f}")
         """
@@ -229,8 +229,8 @@ CELLS = [
         """
         SGD(params, lr=lr).step()                               # STEP
         print(f"{'parameter':<22} {'before':>10} {'gradient':>10} {'change = −lr·grad':>18} {'after':>10}")
-        for name, p in list(model.named_parameters())[:4]:
-            old, g = before[name]
+        for p in model.parameters()[:4]:
+            name, (old, g) = p.label, before[p.label]
             print(f"{name:<22} {old:+10.6f} {g:+10.6f} {-lr * g:+18.2e} {p.data:+10.6f}")
 
         first_new = next(iter(model.parameters())).data
@@ -256,8 +256,8 @@ CELLS = [
     ),
     code(
         """
-        for name, p in model.named_parameters():
-            old, g = before[name]
+        for p in model.parameters():
+            old, g = before[p.label]
             assert abs(p.data - (old - lr * g)) < 1e-12         # θ ← θ − lr·grad, exactly
         assert new_loss.data < loss.data                        # a small step against the gradient helps
         """
