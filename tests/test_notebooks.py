@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,3 +86,22 @@ def test_the_stripped_check_sees_an_output(tmp_path: Path) -> None:
     nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (tmp_path / "dirty.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     assert check_stripped.dirty_notebooks(tmp_path) == [str(tmp_path / "dirty.ipynb")]
+
+
+def test_every_notebook_is_what_its_source_builds() -> None:
+    # The sources in scripts/notebook_sources are the course; a notebook edited by hand (or a source
+    # edited without rebuilding) would drift from it. Each source's nbNN number is its notebook's.
+    build = _load_script("build_notebooks")
+    sys.path.insert(0, str(build.SOURCES.parent))
+    try:
+        sources = sorted(build.SOURCES.glob("nb[0-9][0-9].py"))
+        assert [p.stem[2:] for p in sources] == [name[:2] for name in SERIES]
+        for path in sources:
+            source = build.load_source(path)
+            assert source.NAME.startswith(path.stem[2:]), f"{path.name} builds {source.NAME}"
+            built = nbformat.writes(build.build(source.CELLS, source.NAME)) + "\n"
+            committed = (run_notebooks.NOTEBOOKS_DIR / source.NAME).read_text(encoding="utf-8")
+            assert built == committed, f"notebooks/{source.NAME} differs from {path.name}: " \
+                "run scripts/build_notebooks.py"
+    finally:
+        sys.path.remove(str(build.SOURCES.parent))
