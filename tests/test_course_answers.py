@@ -47,6 +47,29 @@ def _branch_outcome() -> str:
     return "ran"
 
 
+def _first_failing_lab_task() -> str:
+    """The notebook's engine (its + assigns instead of adding) run through the lab's real checks."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import nbformat
+
+    from autograd.lab import check_lab, write_starter
+
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "09_build_it_yourself.ipynb"
+    cells = nbformat.read(notebook, as_version=4).cells
+    (engine,) = [c.source for c in cells if c.source.startswith("%%writefile {LAB}/engine.py")]
+    with tempfile.TemporaryDirectory() as folder:
+        lab = Path(folder) / "mylab"
+        write_starter(lab)
+        (lab / "engine.py").write_text(engine.split("\n", 1)[1], encoding="utf-8")
+        report = check_lab(lab, ["add", "mul", "used-twice"])
+    failing = [task.id for task in report.tasks if not task.passed]
+    assert len(failing) == 1, json.dumps([t.id for t in report.tasks])
+    return failing[0]
+
+
 ORACLES = {
     "01.slope": lambda: float(sp.diff(P, x).subs(x, 5)),
     "01.first-step": lambda: float(12 + sp.Rational(1, 10) * sp.diff(P, x).subs(x, 12)),
@@ -56,6 +79,7 @@ ORACLES = {
     "08.dy": lambda: float(sp.diff(x**3, x).subs(x, 3)),
     "08.d2y": lambda: float(sp.diff(x**3, x, 2).subs(x, 3)),
     "08.newton": lambda: float((x - sp.diff(P, x) / sp.diff(P, x, 2)).subs(x, 12)),
+    "09.first-failure": lambda: _first_failing_lab_task(),
     "10.branch": _branch_outcome,
 }
 

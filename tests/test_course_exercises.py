@@ -117,6 +117,7 @@ CASES = [
     ("08_higher_order", {"my_dy": "9", "my_d2y": "18", "my_newton": "3"},
      ["not 9: that is x²", "✓ d²y/dx² of y = x³ at x = 3: right, 18.",
       "✓ x after one Newton step from x = 12: right, 3."]),
+    ("09_build_it_yourself", {"guess": '"add"'}, ["✗ the task the lecture's + and * fail: not 'add': a + b alone"]),
     ("10_from_scalars_to_tensors", {"guess": '"error"'}, ["right, 'error'. lanes re-record a few telling samples"]),
 ]
 
@@ -149,5 +150,5 @@ def test_every_blank_says_what_to_do_when_left_empty() -> None:
                 assert readers, f"{path.name}: nothing marks {names}"
                 assert re.search(r"is None|mark_answer|mark_gradients", readers[0]), \
                     f"{path.name}: {names} is read without a check for None"
-    # 05 has its exercise as a function to write (my_derivative), 09 the lab's files: no None blanks.
-    assert with_blanks == {"01", "02", "03", "04", "06", "07", "08", "10"}, sorted(with_blanks)
+    # 05's exercise is a function to write (my_derivative), not a None blank.
+    assert with_blanks == {"01", "02", "03", "04", "06", "07", "08", "09", "10"}, sorted(with_blanks)

@@ -142,6 +142,18 @@ COURSE_PREDICTIONS: dict[str, Prediction] = {
             -9.0: "that is the step t = −f′/f″; x lands at 12 + t",
         },
     ),
+    "09.first-failure": Prediction(
+        asks="the task the lecture's + and * fail",
+        right="used-twice",
+        working="__add__'s _backward assigns (=) instead of adding (+=): a + b gives the right gradients, "
+        "but in a + a the second use overwrites the first, so a.grad is 1 where it should be 2.",
+        hint='one of "add", "mul" or "used-twice"',
+        slips={
+            "add": "a + b alone gives each input out.grad once, which is right; look at what happens when "
+            "one Value is both inputs",
+            "mul": "__mul__'s _backward adds its share (+=) and multiplies by the other input: it is right",
+        },
+    ),
     "10.branch": Prediction(
         asks="a Python if, recorded once and run on every sample",
         right="error",

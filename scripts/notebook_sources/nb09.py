@@ -38,6 +38,7 @@ CELLS = [
 
         from autograd.lab import check_lab, write_starter
         from autograd.lab.show import lab_page
+        from autograd.practice import mark_answer   # marks what you predict
         from autograd.viz import BackpropPage
 
         LAB = Path(tempfile.mkdtemp()) / "mylab"   # in a terminal: gradstep lab init mylab
@@ -93,7 +94,14 @@ CELLS = [
         Each op makes `out` and gives it a `_backward` closure that passes `out.grad` back to the inputs,
         times the local derivative. Below is the lecture's version of `+` and `*` with a plain recursive
         topological sort, **with one deliberate mistake** that is among the most common in micrograd's
-        issue tracker. Can you see it before the lab does?
+        issue tracker. Can you see it before the lab does? **Predict:** of the three tasks the cell after
+        it runs, `"add"` (a + b), `"mul"` (a * b) and `"used-twice"` (a + a), which one fails? Put it in
+        `guess`.
+        """
+    ),
+    code(
+        """
+        guess = None   # "add", "mul" or "used-twice"
         """
     ),
     code(
@@ -143,6 +151,7 @@ CELLS = [
         """
         report = check_lab(LAB, ["add", "mul", "used-twice"])
         print(report)
+        display(mark_answer("09.first-failure", guess))
         used_twice = report.tasks[2]
         assert [t.passed for t in report.tasks] == [True, True, False]
         assert used_twice.mistake == "accumulation"
