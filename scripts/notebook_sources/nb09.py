@@ -94,14 +94,9 @@ CELLS = [
         Each op makes `out` and gives it a `_backward` closure that passes `out.grad` back to the inputs,
         times the local derivative. Below is the lecture's version of `+` and `*` with a plain recursive
         topological sort, **with one deliberate mistake** that is among the most common in micrograd's
-        issue tracker. Can you see it before the lab does? **Predict:** of the three tasks the cell after
-        it runs, `"add"` (a + b), `"mul"` (a * b) and `"used-twice"` (a + a), which one fails? Put it in
-        `guess`.
-        """
-    ),
-    code(
-        """
-        guess = None   # "add", "mul" or "used-twice"
+        issue tracker. Can you see it before the lab does? **Predict:** read the code, then say which of
+        the three tasks checked after it fails: `"add"` (a + b), `"mul"` (a * b) or `"used-twice"`
+        (a + a). Put it in `guess`, below the code.
         """
     ),
     code(
@@ -145,6 +140,11 @@ CELLS = [
                 self.grad = 1.0
                 for v in reversed(topo):
                     v._backward()
+        """
+    ),
+    code(
+        """
+        guess = None   # "add", "mul" or "used-twice"
         """
     ),
     code(
