@@ -128,14 +128,14 @@ CELLS = [
     md(
         r"""
         `draw_graph` of a program draws the one recorded graph, with the numbers of one lane (here for
-        a network small enough to read). Its caption says how many samples that one graph stands for: each
+        a one-neuron network, small enough to read). Its caption says how many samples that one graph stands for: each
         computed node's gradient is that sample's share of ∂(mean loss)/∂node, while a parameter's
         gradient is the sum over all the samples.
         """
     ),
     code(
         """
-        tiny = MLP(2, [2, 1], rng=3)
+        tiny = MLP(2, [1], rng=3)                # one neuron: a graph small enough to read
         tiny_program = record(lambda x1, x2, label: (1.0 - tiny([x1, x2]) * label).relu(), 3,
                               names=["x1", "x2", "y"])
         tiny_program.run(X[:, 0], X[:, 1], t)
