@@ -105,3 +105,10 @@ def test_every_notebook_is_what_its_source_builds() -> None:
                 "run scripts/build_notebooks.py"
     finally:
         sys.path.remove(str(build.SOURCES.parent))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_each_notebook_opens_with_its_goal_and_ends_with_what_you_saw(path: Path) -> None:
+    markdown = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
+    assert "**Goal" in markdown[0], f"{path.name}: the first cell does not say the notebook's goal"
+    assert "What you saw" in markdown[-1], f"{path.name}: the last cell is not a 'What you saw' summary"

@@ -22,6 +22,10 @@ CELLS = [
         P(x) = −2x² + 12x − 10
 
         How many units should it make? Today it makes 12. Should it make more, or fewer?
+
+        **Goal:** compute a derivative from its limit definition, see where the computer's version of the
+        limit breaks down, and use the derivative's sign to step towards the best x. Cells with `None`
+        in them are yours: fill them in, then run the cell after them, which marks your answer.
         """
     ),
     code(

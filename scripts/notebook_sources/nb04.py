@@ -22,6 +22,9 @@ CELLS = [
         | `sign`           | the right size, the wrong sign |
         | `value-not-grad` | you gave the node's value, not its gradient |
 
+        **Goal:** work out every gradient of a graph you have not seen (with a node used twice), have it
+        marked, and learn to recognise each of the five slips by its numbers.
+
         `mark_gradients` never touches `.grad`, so you can check as often as you like. (It marks *your*
         answers; to test an engine's gradients numerically, notebook 05's `gradcheck` is the tool.)
         """

@@ -20,6 +20,9 @@ CELLS = [
           step is about lr long, however steep or flat its own slope.
         - **A schedule** changes lr over time, e.g. ×0.3 every 10 steps: big steps early, small steps late.
 
+        **Goal:** see each optimizer's path where every step can be checked by hand, predict which one
+        wins in a long narrow valley (and why momentum exists), then compare them on the moons.
+
         First on the profit function, where every step can be seen, then on the moons.
         """
     ),

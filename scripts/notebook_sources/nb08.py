@@ -13,7 +13,7 @@ CELLS = [
         tells you how the slope itself changes: how curved the function is. With the curvature you can
         decide not only *which way* to step but also *how far*: that is Newton's method.
 
-        In this notebook:
+        **Goal**, in this notebook:
         1. take derivatives of derivatives with `derivative(derivative(f))`;
         2. see why that works: the backward pass can itself be recorded as a graph;
         3. use the second derivative to jump straight to the best x of the profit function
