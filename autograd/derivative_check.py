@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .limits import SlopeEvidence, slope_evidence
-from .report_text import CELL_STYLE, WIDTH, number_cell, short, wrap_text
+from .report_text import CELL_STYLE, WIDTH, AllRowsOk, number_cell, short, wrap_text
 from .under_test import EVAL_ERRORS, as_number, evaluate
 from .value import Value
 
@@ -64,7 +64,7 @@ class DerivativeRow:
 
 
 @dataclass(frozen=True)
-class DerivativeReport:
+class DerivativeReport(AllRowsOk[DerivativeRow]):
     """The result of :func:`check_derivative`; ``print`` it for the table, ``.ok`` for the verdict."""
 
     rows: tuple[DerivativeRow, ...]
@@ -74,17 +74,6 @@ class DerivativeReport:
     atol: float = 1e-9
     #: The variable's name in the texts (the command line uses the expression's).
     variable: str = "x"
-
-    @property
-    def ok(self) -> bool:
-        return all(row.ok for row in self.rows)
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    @property
-    def failures(self) -> tuple[DerivativeRow, ...]:
-        return tuple(row for row in self.rows if not row.ok)
 
     def verdict(self) -> str:
         """One line that names the first point where the formula is wrong, with both numbers."""

@@ -8,6 +8,34 @@ from __future__ import annotations
 
 import math
 import textwrap
+from typing import Generic, Protocol, TypeVar
+
+
+class _Row(Protocol):
+    @property
+    def ok(self) -> bool: ...
+
+
+RowT = TypeVar("RowT", bound=_Row)
+
+
+class AllRowsOk(Generic[RowT]):
+    """A report whose verdict is its rows': ``ok`` (and ``bool(report)``) when every row is, and the
+    ``failures``. Mixed into the gradcheck and check_derivative reports, whose ``rows`` are fields."""
+
+    rows: tuple[RowT, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @property
+    def failures(self) -> tuple[RowT, ...]:
+        return tuple(row for row in self.rows if not row.ok)
+
 
 #: Every line of a printed table or report fits in this many columns, whatever the numbers.
 WIDTH = 100

@@ -41,7 +41,7 @@ from typing import Any
 
 from .diagnose import ancestors, float_conversions, nan_origin
 from .functional import grad, no_grad
-from .report_text import CELL_STYLE, WIDTH, error_cell, number_cell, short, wrap_text
+from .report_text import CELL_STYLE, WIDTH, AllRowsOk, error_cell, number_cell, short, wrap_text
 from .under_test import EPSILON, EVAL_ERRORS, as_number, output_number, positive_step
 from .value import Value
 
@@ -139,7 +139,7 @@ class GradcheckRow:
 
 
 @dataclass(frozen=True)
-class GradcheckReport:
+class GradcheckReport(AllRowsOk[GradcheckRow]):
     """The result of :func:`gradcheck` / :func:`gradgradcheck`; ``print`` it for the table."""
 
     rows: tuple[GradcheckRow, ...]
@@ -154,17 +154,6 @@ class GradcheckReport:
     relative: bool = False
     #: Things that make a pass doubtful (a Value turned into a float on its way to the output).
     warnings: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return all(row.ok for row in self.rows)
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    @property
-    def failures(self) -> tuple[GradcheckRow, ...]:
-        return tuple(row for row in self.rows if not row.ok)
 
     @property
     def what(self) -> str:
