@@ -102,12 +102,10 @@ def _count_interior(root: Value, earlier: list[tuple[Value, float]]) -> list[Val
     Leaves are told apart first, by their missing op, because they are most of the edges of a
     network (every weight) and have nothing to count.
     """
-    found: list[Value] = []
-    stack: list[Any] = [root]
-    pop, push, keep, park = stack.pop, stack.append, found.append, earlier.append
+    found: list[Any] = [root]  # also the work list: walked while it grows (no stack to pop from)
+    keep, park = found.append, earlier.append
     try:
-        while stack:
-            node = pop()
+        for node in found:
             arity = node._op.arity
             if arity == 2:
                 parents: Any = (node._a, node._b)
@@ -124,7 +122,6 @@ def _count_interior(root: Value, earlier: list[tuple[Value, float]]) -> list[Val
                 else:
                     parent._n = 1
                     keep(parent)
-                    push(parent)
                     if parent.grad:
                         park((parent, parent.grad))
                         parent.grad = 0.0
@@ -269,7 +266,9 @@ def _first_pass(root: Value, grad: float) -> list[Any]:
             elif op is DOT:
                 # Pushes and count-downs share one walk over the inputs: a neuron has many.
                 n = len(a) >> 1
-                for w, x in zip(a[:n], a[n : n + n]):
+                xs = iter(a[n:])  # next() rather than zip(): see autograd.value.dot
+                for w in a[:n]:
+                    x = next(xs)
                     w.grad += x.data * g
                     x.grad += w.data * g
                     count = w._n
@@ -365,7 +364,9 @@ def _again(root: Value, grad: float, root_kind: Any, entries: list[tuple[Any, ..
                 b._n += g
             elif kind is dot:
                 n = len(a) >> 1
-                for w, x in zip(a[:n], a[n : n + n]):
+                xs = iter(a[n:])
+                for w in a[:n]:
+                    x = next(xs)
                     w._n += x.data * g
                     x._n += w.data * g
                 if len(a) & 1:
