@@ -339,7 +339,9 @@ def _again(root: Value, grad: float, root_kind: Any, entries: list[tuple[Any, ..
     which keeps what earlier passes left there without parking it.
 
     The pushes are :func:`_first_pass`'s with ``_n`` for ``.grad``; the tests hold both to the rules.
-    A gradient handed over is ``c + 0.0``, what a slot starting at 0 holds after adding ``c``.
+    A gradient handed over is the contribution ``c`` itself where a slot would hold ``0 + c``: the same
+    number, but for the sign of a zero (−0.0 stays −0.0), which no sum with another number shows.
+    (Adding 0.0 to make them one cost 4-8 % of a pass over a chain.)
     """
     mul_a, add_a, sub_a, relu_a, tanh_a = _MUL_A, _ADD_A, _SUB_A, _RELU_A, _TANH_A
     mul, add, dot, relu, tanh, sub = MUL, ADD, DOT, RELU, TANH, SUB
@@ -352,10 +354,9 @@ def _again(root: Value, grad: float, root_kind: Any, entries: list[tuple[Any, ..
             node.grad += g
             if kind is mul_a:
                 b._n += a.data * g
-                g = b.data * g + 0.0
+                g = b.data * g
             elif kind is add_a:
                 b._n += g
-                g += 0.0
             elif kind is mul:
                 a._n += b.data * g
                 b._n += a.data * g
@@ -374,19 +375,18 @@ def _again(root: Value, grad: float, root_kind: Any, entries: list[tuple[Any, ..
             elif kind is relu:
                 a._n += g if node.data > 0.0 else 0.0 * g
             elif kind is relu_a:
-                g = (g if node.data > 0.0 else 0.0 * g) + 0.0
+                g = g if node.data > 0.0 else 0.0 * g
             elif kind is tanh:
                 out = node.data
                 a._n += (1.0 - out * out) * g
             elif kind is tanh_a:
                 out = node.data
-                g = (1.0 - out * out) * g + 0.0
+                g = (1.0 - out * out) * g
             elif kind is sub:
                 a._n += g
                 b._n -= g
             elif kind is sub_a:
                 b._n -= g
-                g += 0.0
             else:
                 for parent, local in zip(_parents(node), local_derivatives(node)):
                     parent._n += local * g
