@@ -115,7 +115,7 @@ CHAIN_LINKS = {
     "mul": lambda y, p: y * p,
     "add": lambda y, p: y + p,
     "sub": lambda y, p: y - p,
-    "relu": lambda y, p: (y * p).relu(),  # a mul in between: relu alone would stay ≥ 0 or die at 0
+    "relu": lambda y, p: (y * p * p).relu(),  # muls in between: relu alone is a no-op on y > 0
     "tanh": lambda y, p: y.tanh() * p,
     "exp (the generic path)": lambda y, p: (y * 0.1).exp() + p,
 }
@@ -141,6 +141,7 @@ def test_later_passes_that_hand_gradients_down_a_chain_equal_the_first_and_the_r
     reference = propagate(y, seed)
     y.backward(seed)
     first = {node: node.grad for node in nodes}
+    assert p.grad and q.grad  # a live chain: no zero gradient that any mistake would equal
     for node in nodes:
         assert _close(node.grad, reference.get(node, 0.0), 1.0), node
     for times in (2.0, 3.0):
