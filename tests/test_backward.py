@@ -110,6 +110,48 @@ def test_each_inlined_push_equals_its_rule(name: str, data: tuple[float, ...], s
         assert [leaf.grad for leaf in leaves] == [b + this_pass[leaf] for b, leaf in zip(before, leaves)], calls
 
 
+#: one link of a chain per inlined op: the link's input a is the link before it (its only consumer)
+CHAIN_LINKS = {
+    "mul": lambda y, p: y * p,
+    "add": lambda y, p: y + p,
+    "sub": lambda y, p: y - p,
+    "relu": lambda y, p: (y * p * p).relu(),  # muls in between: relu alone is a no-op on y > 0
+    "tanh": lambda y, p: y.tanh() * p,
+    "exp (the generic path)": lambda y, p: (y * 0.1).exp() + p,
+}
+
+
+@pytest.mark.parametrize("name", CHAIN_LINKS)
+@pytest.mark.parametrize("seed", [1.0, -0.5])
+def test_later_passes_that_hand_gradients_down_a_chain_equal_the_first_and_the_rules(
+    name: str, seed: float
+) -> None:
+    """From the second call on, a node whose only consumer comes just before it on the tape gets its
+    gradient handed over in a local instead of summed in its slot. Each later pass must add exactly
+    what the first added (so every grad is exactly 2×, 3× the first), and the first agrees with the
+    generic rule-driven pass; the mixed graph also has nodes used twice, which must not be handed."""
+    link = CHAIN_LINKS[name]
+    p, q = Value(0.9), Value(-0.4)
+    y = Value(0.7)
+    for k in range(12):
+        y = link(y, p if k % 3 else q)
+        if k == 5:
+            y = y * y  # a node used twice: summed in its slot as before
+    nodes = backprop_order(y, include_leaves=True)
+    reference = propagate(y, seed)
+    y.backward(seed)
+    first = {node: node.grad for node in nodes}
+    assert p.grad and q.grad  # a live chain: no zero gradient that any mistake would equal
+    for node in nodes:
+        assert _close(node.grad, reference.get(node, 0.0), 1.0), node
+    for times in (2.0, 3.0):
+        y.backward(seed)
+        for node in nodes:
+            assert _same(node.grad, times * first[node]), (node, times)
+    assert all(node._n == 0 for node in nodes)
+    assert any(entry[4] for entry in y._tape[1])  # some gradient was handed over (entry: kind, node, a, b, carried)
+
+
 def test_every_op_has_a_rule_that_backward_can_fall_back_on() -> None:
     """Each op in the table is reachable by the generic code path (local derivatives for every input)."""
     x, y = Value(0.7), Value(1.3)
