@@ -380,7 +380,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--lr", type=float, default=LR, help=f"learning rate (default {LR}; with --spirals Adam's 0.01)"
     )
     parser.add_argument("--out", default="out", help="folder for the pictures (default out/)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs and tests)")
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (the default when the output is not a terminal, e.g. a log)",
+    )
     parser.add_argument(
         "--spirals",
         action="store_true",
@@ -388,9 +392,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _wants_progress(args: argparse.Namespace) -> bool:
+    """A progress bar only where someone watches it: in a log it is hundreds of redrawn lines."""
+    return not args.no_progress and sys.stderr.isatty()
+
+
 def run(args: argparse.Namespace) -> int:
     settings = DemoSettings(
-        samples=args.samples, seed=args.seed, epochs=args.epochs, lr=args.lr, progress=not args.no_progress
+        samples=args.samples, seed=args.seed, epochs=args.epochs, lr=args.lr, progress=_wants_progress(args)
     )
     out = Path(args.out)
     try:
@@ -447,7 +456,7 @@ def _run_spirals(args: argparse.Namespace, out: Path) -> int:
         seed=args.seed,
         epochs=defaults.epochs if args.epochs == DemoSettings.epochs else args.epochs,
         lr=defaults.lr if args.lr == LR else args.lr,
-        progress=not args.no_progress,
+        progress=_wants_progress(args),
     )
     print("gradstep demo --spirals: a bigger network learns three interleaved spirals, on lanes.\n")
     began = time.perf_counter()

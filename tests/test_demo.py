@@ -71,3 +71,30 @@ def test_the_real_demo_reaches_97_percent_and_stops_on_its_own():
     assert history.accuracy[-1] >= 0.97
     assert history.stopped_early and "stop_loss" in history.stop_reason
     assert len(result.model.parameters()) == 337 and len(result.y) == 100
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["a log", "a terminal"])
+def test_the_progress_bar_is_drawn_only_for_a_terminal(monkeypatch, terminal):
+    # Written to a log (make demo | tee, CI), a redrawn bar is hundreds of "\r training: 3%|▎ ..." lines.
+    import argparse
+    import sys
+
+    from nn.demo import _wants_progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    assert _wants_progress(argparse.Namespace(no_progress=False)) is terminal
+    assert _wants_progress(argparse.Namespace(no_progress=True)) is False
+
+
+@needs_dot
+def test_the_demo_written_to_a_pipe_has_no_progress_bar(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "demo", "--epochs", "3", "--samples", "20", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\r" not in done.stdout + done.stderr and "epoch/s" not in done.stderr
+    assert "epoch    1" in done.stdout  # the epoch lines are still there
