@@ -299,7 +299,12 @@ def _formula(df: Callable[[Any], Any], x: float) -> tuple[float, str]:
     """The formula's value at x, or NaN and what went wrong (the formula is the learner's code)."""
     try:
         value = df(x)
-    except EVAL_ERRORS as err:
+    except AttributeError as err:  # x.sin() on the float x: the formula is plain maths, not a graph
+        if "'float' object has no attribute" in str(err):
+            return math.nan, (f"{type(err).__name__}: {err}. The formula is called with a plain float x, "
+                              "so write math.sin(x), math.exp(x), … (import math), not x.sin()")
+        return math.nan, f"{type(err).__name__}: {err}"
+    except Exception as err:  # the learner's code: any error is this point's verdict, not a traceback
         return math.nan, f"{type(err).__name__}: {err}"
     if isinstance(value, Value):
         value = value.data

@@ -151,3 +151,15 @@ def test_limit_table_takes_no_best_h_from_an_exact_zero_at_the_critical_point() 
     assert best.h in (1e-7, 1e-8)
     text = str(table)
     assert "0*" in text and "cancellation, not by convergence" in text and "√ε ≈ 1e-8" in text
+
+
+def test_a_formula_that_raises_is_a_failing_point_not_a_traceback():
+    # The formula is a learner's code: x.sin() on the plain float x is the classic slip, and gets the fix.
+    def g(x):
+        return x * x.sin()
+
+    report = check_derivative(g, lambda x: x.sin() + x * x.cos(), [1.0, 2.0])
+    assert not report.ok and all(row.status == "formula-error" for row in report.rows)
+    assert "math.sin(x)" in report.verdict() and "not x.sin()" in report.verdict()
+    broken = check_derivative(g, lambda x: [][1], [1.0])
+    assert not broken.ok and "IndexError" in broken.verdict()

@@ -533,3 +533,32 @@ def test_a_node_used_several_times_is_explained_term_by_term_in_arrival_order(ca
     for text in (right, wrong):
         for phrase in says:
             assert phrase in text, text
+
+
+# ---- reveal=False: a learner about to try again sees the mistake, never the right number --------------
+@pytest.mark.parametrize("wrong", [12.0, 4.0, -2.0, 8.0, 15.0, 3.0])
+def test_a_hidden_report_names_the_mistake_without_the_right_number(wrong):
+    # Notebook 04's graph: e = a·b, d = e + b, L = d·c at a = 3, b = -2, c = 4, so ∂L/∂b = 4·3 + 4 = 16.
+    a, b, c = Value(3.0, "a"), Value(-2.0, "b"), Value(4.0, "c")
+    e = a * b
+    e.label = "e"
+    d = e + b
+    d.label = "d"
+    L = d * c
+    L.label = "L"
+    shown = mark_gradients(L, {"b": wrong}, reveal=False)
+    (row,) = shown.rows
+    assert not row.correct and row.expected == 16.0  # the row itself still knows
+    for text in (str(shown), shown._repr_html_()):
+        assert "16" not in text, text
+        assert "?" in text
+    assert row.retry_hint and " ".join(row.retry_hint.split()) in " ".join(str(shown).split())
+    assert "16" in str(mark_gradients(L, {"b": wrong}))  # revealing is still the default
+
+
+def test_a_hidden_report_shows_right_answers_in_full():
+    g = lecture_graph()
+    shown = mark_gradients(g.L, {"d": -2, "b": 2}, reveal=False)
+    text = str(shown)
+    assert "✓ right" in text and "✗ wrong" in text and "local-only" in text
+    assert "-4" not in text.split("b:")[1]  # b's right value (-4) is not in its hint

@@ -13,6 +13,7 @@ from the graph; this module is for the few fixed numbers the course asks to pred
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -32,12 +33,13 @@ class Prediction:
     slips: Mapping[Answer, str] = field(default_factory=dict)
 
     def matches(self, answer: Answer, target: Answer) -> bool:
-        """Numbers agree to 1e-9 (relative); words ignoring case and surrounding spaces and quotes."""
+        """Numbers agree to 1e-6 (relative); words ignoring case and surrounding spaces and quotes."""
         if isinstance(target, str):
             return isinstance(answer, str) and answer.strip().strip("\"'").lower() == target.lower()
-        if isinstance(answer, bool) or not isinstance(answer, int | float):
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
             return False
-        return math.isclose(float(answer), float(target), rel_tol=1e-9, abs_tol=1e-12)
+        # 1e-6: a number typed to a few digits matches, and so does a float32 (numpy) of it
+        return math.isclose(float(answer), float(target), rel_tol=1e-6, abs_tol=1e-9)
 
 
 @dataclass(frozen=True)
@@ -128,18 +130,21 @@ COURSE_PREDICTIONS: dict[str, Prediction] = {
         working="differentiate 3x² once more: 6x = 18.",
         hint="differentiate dy/dx = 3x² once more, then put x = 3 in",
         slips={
-            6.0: "6x is the right formula, but at x = 3 it is 6·3",
+            6.0: "6x is the right formula for d²y/dx²; now put x = 3 into it",
             27.0: "that is dy/dx, one derivative; differentiate 3x² once more",
         },
     ),
     "08.newton": Prediction(
-        asks="x after one Newton step from x = 12",
-        right=3.0,
-        working="12 − (−36)/(−4) = 12 − 9 = 3, the critical point, in one step.",
-        hint="x − f′(x)/f″(x), with P′(12) = −36 and P″ = −4",
+        asks="x after one Newton step on g(x) = eˣ − 2x from x = 0",
+        right=1.0,
+        working="g′(0) = e⁰ − 2 = −1 and g″(0) = e⁰ = 1, so x = 0 − (−1)/1 = 1 (the minimum is at "
+        "ln 2 ≈ 0.693: one step overshoots it, the next ones close in fast).",
+        hint="x − g′(x)/g″(x) at x = 0, with g′(x) = eˣ − 2 and g″(x) = eˣ",
         slips={
-            21.0: "the sign: −f′/f″ = −(−36)/(−4) = −9, so x goes down by 9",
-            -9.0: "that is the step t = −f′/f″; x lands at 12 + t",
+            -1.0: "the sign: the step is x − g′/g″, so the quotient is subtracted, not added",
+            math.log(2): "that is ln 2, the minimum Newton is heading for; one step from 0 does not land "
+            "on it, because g is not a parabola",
+            2.0: "that uses g′(0) = −2, as if e⁰ were 0 (it is one)",
         },
     ),
     "09.first-failure": Prediction(
@@ -185,7 +190,8 @@ def mark_answer(key: str, answer: Answer | None) -> AnswerMark:
                           "still None. Put your answer in the cell above, run it, then run this cell again.")
     wants_word = isinstance(question.right, str)
     is_word = isinstance(answer, str)
-    if isinstance(answer, bool) or not isinstance(answer, str | int | float) or wants_word != is_word:
+    is_number = isinstance(answer, numbers.Real) and not isinstance(answer, bool)
+    if not (is_word or is_number) or wants_word != is_word:
         kind = "a word" if wants_word else "a number"
         how = " in quotes" if wants_word else " (without quotes)"
         return AnswerMark(key, question.asks, answer, False,
@@ -199,4 +205,4 @@ def mark_answer(key: str, answer: Answer | None) -> AnswerMark:
 
 
 def _show(answer: Answer) -> str:
-    return f"{answer:g}" if isinstance(answer, int | float) else repr(answer)
+    return f"{float(answer):g}" if isinstance(answer, numbers.Real) else repr(answer)

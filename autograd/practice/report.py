@@ -60,11 +60,22 @@ class GradReport:
     """The marked answers, one row per answered node in the order backprop visits them.
 
     ``str(report)`` is a table followed by the explanation of every wrong answer; in Jupyter the
-    report shows as an HTML table.
+    report shows as an HTML table. With ``reveal=False`` (a learner about to try again) a wrong row
+    shows "?" for the expected value and its retry hint (the mistake named, never the right number)
+    instead of the worked explanation.
     """
 
     rows: tuple[GradRow, ...]
     rtol: float | None = None  # the tolerance the rows were marked with (None: not known)
+    reveal: bool = True
+
+    def _shown(self, row: GradRow) -> tuple[str, str]:
+        """What a row shows: the expected value and the explanation, or "?" and the retry hint."""
+        if row.correct or self.reveal:
+            with shown_digits(6 if row.correct else digits_to_tell(row.answer, row.expected)):
+                return fmt(row.expected), row.explanation
+        hint = row.retry_hint or "Not right yet: work the chain rule for this node again."
+        return "?", hint
 
     @property
     def ok(self) -> bool:
@@ -77,13 +88,14 @@ class GradReport:
         for row in self.rows:
             mark = "✓ right" if row.correct else "✗ wrong"
             with shown_digits(6 if row.correct else digits_to_tell(row.answer, row.expected)):
-                numbers = f"{fmt(row.answer):>12}  {fmt(row.expected):>10}"
+                answer = fmt(row.answer)
+            numbers = f"{answer:>12}  {self._shown(row)[0]:>10}"
             lines.append(f"{row.label:<{width}}  {numbers}  {mark:<7}  {row.mistake_text}".rstrip())
         wrong = [row for row in self.rows if not row.correct]
         for row in wrong:
             lines.append("")
             lines.extend(
-                textwrap.wrap(f"{row.label}: {row.explanation}", width=100, subsequent_indent="    ")
+                textwrap.wrap(f"{row.label}: {self._shown(row)[1]}", width=100, subsequent_indent="    ")
             )
         right = len(self.rows) - len(wrong)
         lines.append("")
@@ -106,13 +118,14 @@ class GradReport:
             colour = "#e6f4ea" if row.correct else "#fce8e6"
             mark = "✓" if row.correct else "✗"
             with shown_digits(6 if row.correct else digits_to_tell(row.answer, row.expected)):
-                answer, expected = fmt(row.answer), fmt(row.expected)
+                answer = fmt(row.answer)
+            expected, explanation = self._shown(row)
             cells.append(
                 f'<tr style="background:{colour}"><td><b>{html.escape(row.label)}</b></td>'
                 f'<td style="text-align:right">{answer}</td>'
                 f'<td style="text-align:right">{expected}</td>'
                 f"<td>{mark}</td><td>{html.escape(row.mistake_text)}</td>"
-                f'<td style="text-align:left">{html.escape(row.explanation)}</td></tr>'
+                f'<td style="text-align:left">{html.escape(explanation)}</td></tr>'
             )
         right = sum(row.correct for row in self.rows)
         return (
@@ -124,7 +137,7 @@ class GradReport:
 
 
 def mark_gradients(
-    root: Value, answers: Mapping[Any, Any], rtol: float = 1e-6, atol: float = 1e-9
+    root: Value, answers: Mapping[Any, Any], rtol: float = 1e-6, atol: float = 1e-9, *, reveal: bool = True
 ) -> GradReport:
     """Mark hand-computed gradients: ``answers`` maps nodes (or their names) to dL/dnode, L = ``root``.
 
@@ -141,6 +154,9 @@ def mark_gradients(
     first), or none: then the explanation says what the factors would have had to be, without a guess.
     A wrong answer close to the right one says how close and what precision is required, and its
     explanation shows enough digits to tell the two apart.
+
+    ``reveal=False`` is for a learner who will try again: a wrong answer's row names the mistake and
+    gives a hint with the graph's numbers, but not the right value (``str`` / HTML; the rows keep it).
 
     This marks a learner's answers; to check an engine's gradients numerically use
     :func:`autograd.gradcheck`.
@@ -160,7 +176,7 @@ def mark_gradients(
         mark(facts, node, value, rtol, atol)
         for node, value in sorted(resolved.items(), key=lambda kv: rank[kv[0]])
     ]
-    return GradReport(tuple(rows), rtol)
+    return GradReport(tuple(rows), rtol, reveal)
 
 
 def check_grads(

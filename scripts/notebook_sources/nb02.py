@@ -117,7 +117,7 @@ CELLS = [
 
         - A plain number in an expression (`2 * x`) becomes a constant leaf in the graph.
         - A Value used twice (`x * x`) is **one** node with two arrows out of it. Backprop adds up what
-          flows back along both: for y = x·x + 2x, dy/dx = x + x + 2 = 8 at x = 3.
+          flows back along both: for z = x·x, dz/dx = x + x = 2x.
         - Nodes without a label get a stand-in name in the picture (`n1`, `n2`, … in the order they were
           computed, an unlabeled output `out`); constants are `k1`, `k2`, … with their number beside them.
 

@@ -78,12 +78,14 @@ CELLS = [
         if not filled:
             print("Fill in my_gradients above (numbers like -2 or 3/2 as 1.5), run it, then run this cell.")
         else:
-            display(mark_gradients(lecture_graph().L, filled))    # marks each answer, names the mistake
+            display(mark_gradients(lecture_graph().L, filled, reveal=False))   # names a mistake, hides the answer
         """
     ),
     md(
         r"""
         ### The table, worked out (read this after your own try)
+
+        <details><summary>Show the worked table</summary>
 
         | node | gradient = upstream × local | value |
         |------|-----------------------------|-------|
@@ -93,6 +95,8 @@ CELLS = [
         | c    | ∂L/∂d · 1 = −2 · 1          | −2    |
         | a    | ∂L/∂e · b = −2 · (−3)       | 6     |
         | b    | ∂L/∂e · a = −2 · 2          | −4    |
+
+        </details>
 
         The same in code, checked against nudging each input (central differences):
         """
@@ -169,6 +173,11 @@ CELLS = [
         my_slope = None   # f'(1) for f(x) = (3x + 1)**2
         """
     ),
+    code(
+        """
+        mark_answer("03.chain-slope", my_slope)
+        """
+    ),
     md(
         r"""
         1. **By the limit definition:** the difference quotient (f(1 + h) − f(1)) / h for smaller and
@@ -195,8 +204,7 @@ CELLS = [
         u = 3 * x + 1;  u.label = "u"
         out = u * u;  out.label = "f"
         out.backward()                                            # 3. backprop
-        print(f"chain rule: {by_chain_rule}   backprop: ∂L/∂u = {u.grad}, ∂L/∂x = {x.grad}")
-        display(mark_answer("03.chain-slope", my_slope))
+        print(f"chain rule: {by_chain_rule}   backprop: ∂f/∂u = {u.grad}, ∂f/∂x = {x.grad}")
         """
     ),
     code(

@@ -62,7 +62,7 @@ CELLS = [
         """
         filled = {name: value for name, value in my_answers.items() if value is not None}
         if filled:
-            display(mark_gradients(L, filled))
+            display(mark_gradients(L, filled, reveal=False))   # names a mistake, hides the answer
         else:
             print("Replace each None with your ∂L/∂(node), run that cell, then run this one again.")
         """
@@ -71,10 +71,14 @@ CELLS = [
         r"""
         ### Solution (try it yourself first)
 
+        <details><summary>Show the working</summary>
+
         ∂L/∂d = c = 4 and ∂L/∂c = d = −8; the sum passes ∂L/∂e = ∂L/∂d · 1 = 4 on; ∂L/∂a = ∂L/∂e · b =
         4 · (−2) = −8; and b **adds** what arrives along its two paths:
 
         $$\frac{\partial L}{\partial b} = \frac{\partial L}{\partial e} \cdot a + \frac{\partial L}{\partial d} \cdot 1 = 4 \cdot 3 + 4 \cdot 1 = 16$$
+
+        </details>
         """
     ),
     code(
@@ -170,8 +174,8 @@ CELLS = [
         key number is ∂o/∂n = 1 − o² = 1 − 0.7071² = 0.5. Answers typed to 4 decimals need a tolerance:
         `rtol` and `atol` say how close is close enough.
 
-        Below, all right first; then four wrong answers. Three are named. The fourth (1.0 for x1: the
-        partner's input x1 was used instead of w1) fits none of the five patterns, so gradstep names no
+        Below, all right first; then four wrong answers. Three are named. The fourth (1.0 for x1: that is
+        ∂o/∂w1 = 0.5·x1, its partner's gradient, x1 used where w1 belongs) fits none of the five patterns, so gradstep names no
         mistake and shows the right working instead: it only names what it can prove.
         """
     ),

@@ -18,7 +18,7 @@ CELLS = [
         **Goal:** run that loop by hand on a real network, then learn the three choices that decide
         whether it works: the starting point (INIT), the learning rate, and how much data each STEP sees.
         At the end you check the network on points it never trained on. Cells that start with
-        `guess = None` or `my_... = None` are yours: fill them in before running the cell after them.
+        `guess_... = None` or `my_... = None` are yours: fill them in before running the cell after them.
         """
     ),
     code(
@@ -64,15 +64,14 @@ CELLS = [
         r"""
         ### Why random? Start every parameter at the same number instead
 
-        Suppose we skip the randomness and set all 105 parameters to 0.5. The 8 neurons of the first
-        layer then compute exactly the same thing, so backprop gives each of them exactly the same
-        gradient, so the STEP moves them all the same way… **Predict:** after 50 epochs of training, how
-        many *different* neurons does the first layer have? Put a number in `guess`.
+        Suppose we skip the randomness and set all 105 parameters to 0.5, then train for 50 epochs.
+        **Predict:** how many *different* neurons (different weights and bias) does the first layer of 8
+        have at the end? Put a number in `guess_neurons`.
         """
     ),
     code(
         """
-        guess = None   # how many different neurons in layer 1 after training from "all 0.5"?
+        guess_neurons = None   # how many different neurons in layer 1 after training from "all 0.5"?
         """
     ),
     code(
@@ -84,12 +83,12 @@ CELLS = [
 
         layer1 = [tuple(round(p.data, 12) for p in neuron.parameters()) for neuron in same_start.layers[0].neurons]
         different = len(set(layer1))
-        if guess is None:
-            print("Put your prediction in guess (the cell above), run it, then run this cell again.")
-        elif guess == different:
+        if guess_neurons is None:
+            print("Put your prediction in guess_neurons (the cell above), run it, then run this cell again.")
+        elif guess_neurons == different:
             print(f"Right: {different}. All 8 neurons are still copies of each other after 50 epochs.")
         else:
-            print(f"Not {guess}: the layer has {different} different neuron(s). Read on for why.")
+            print(f"Not {guess_neurons}: the layer has {different} different neuron(s). Read on for why.")
         """
     ),
     md(
@@ -123,12 +122,12 @@ CELLS = [
         We could get each partial derivative straight from the limit definition, as in notebook 05's
         gradcheck: nudge θᵢ up and down by h and evaluate the loss twice, so 2 × 105 = 210 evaluations of
         the network for one gradient. Backprop gets all 105 from *one* forward and one backward pass.
-        **Predict:** how many times faster is backprop here? Put a number in `guess`.
+        **Predict:** how many times faster is backprop here? Put a number in `guess_speedup`.
         """
     ),
     code(
         """
-        guess = None   # backprop is about ... times faster than central differences for these 105
+        guess_speedup = None   # backprop is about ... times faster than central differences for these 105
         """
     ),
     code(
@@ -162,10 +161,10 @@ CELLS = [
         print(f"backprop: {backprop_seconds * 1000:.1f} ms for 105 partial derivatives")
         print(f"limit definition (central differences): {limit_seconds * 1000:.1f} ms, {ratio:.0f}× longer")
         print(f"largest difference between the two: {max(abs(a - b) for a, b in zip(by_backprop, by_limit)):.1e}")
-        if guess is None:
-            print("(Your guess is still None: put a number in guess above and run both cells again.)")
+        if guess_speedup is None:
+            print("(Your guess is still None: put a number in guess_speedup above and run both cells again.)")
         else:
-            print(f"you guessed {guess}×: " + ("about right." if 0.5 < guess / ratio < 2 else
+            print(f"you guessed {guess_speedup}×: " + ("about right." if 0.5 < guess_speedup / ratio < 2 else
                   f"it was {ratio:.0f}×. The limit costs 210 forward passes; backprop one forward and one "
                   "backward pass, each about the cost of a forward pass."))
         """
@@ -175,7 +174,7 @@ CELLS = [
         Both give the same gradient (up to the limit definition's round-off), but the cost of the limit
         definition grows with the number of parameters, and backprop's does not: a backward pass costs
         about as much as a forward pass, however many parameters there are. For a network with a million
-        parameters that is the difference between one pass and two million. That is why training uses
+        parameters that is the difference between two passes and two million. That is why training uses
         backprop, and the limit definition is what we *check* it with.
         """
     ),
@@ -227,6 +226,8 @@ CELLS = [
     ),
     code(
         """
+        for p in model.parameters():                            # (so that this cell can be run again)
+            p.data, p.grad = before[p.label]
         SGD(params, lr=lr).step()                               # STEP
         print(f"{'parameter':<22} {'before':>10} {'gradient':>10} {'change = −lr·grad':>18} {'after':>10}")
         for p in model.parameters()[:4]:
@@ -235,7 +236,7 @@ CELLS = [
 
         first_new = next(iter(model.parameters())).data
         if my_new_value is None:
-            print("Fill in my_new_value above and run both cells again (re-run from the PREDICT cell).")
+            print("Fill in my_new_value above, run it, then run this cell again.")
         elif abs(my_new_value - first_new) <= 1e-6 * max(1.0, abs(first_new)):
             print(f"Right: {first_new:+.6f} = old − lr·grad.")
         elif abs(my_new_value - (first_old + lr * first_grad)) <= 1e-6 * max(1.0, abs(first_new)):
@@ -250,7 +251,8 @@ CELLS = [
     ),
     md(
         r"""
-        Each parameter moved by less than a thousandth, and the loss fell a little: one step is small.
+        Every parameter moved by less than a hundredth (the four above by less than a thousandth), and
+        the loss fell a little: one step is small.
         Training is many of them.
         """
     ),
@@ -340,12 +342,13 @@ CELLS = [
         Each step multiplies the distance to the best x = 3 by the same factor 1 − 4·lr.
         **Predict** what each learning rate does before you look: `"crawl"` (slowly towards 3),
         `"one step"` (lands on 3 at once), `"oscillate"` (jumps across 3 but gets there), `"cycle"` (jumps
-        between the same two points for ever) or `"diverge"` (further away every step).
+        between the same two points for ever) or `"diverge"` (further away every step). Put them in
+        `guess_lr`.
         """
     ),
     code(
         """
-        guess = {0.1: None, 0.25: None, 0.45: None, 0.5: None, 0.6: None}   # fill in all five
+        guess_lr = {0.1: None, 0.25: None, 0.45: None, 0.5: None, 0.6: None}   # fill in all five
         """
     ),
     code(
@@ -373,13 +376,13 @@ CELLS = [
                 return "diverge"
             return "oscillate" if d[1] * d[0] < 0 else "crawl"
 
-        walks = {lr: walk(lr) for lr in guess}
-        if any(g is None for g in guess.values()):
+        walks = {lr: walk(lr) for lr in guess_lr}
+        if any(g is None for g in guess_lr.values()):
             print("Fill in all five guesses above first, then run this cell again.")
         else:
             for lr, path in walks.items():
                 seen = behaviour(path)
-                mark = "✓" if guess[lr] == seen else f"✗ (you said {guess[lr]!r})"
+                mark = "✓" if guess_lr[lr] == seen else f"✗ (you said {guess_lr[lr]!r})"
                 print(f"lr = {lr:<4}  factor 1 − 4·lr = {1 - 4 * lr:+.1f}   {seen:<9} {mark}")
         """
     ),
@@ -514,8 +517,8 @@ CELLS = [
                     self.accuracy.append(accuracy(scores, y_val.tolist()))
 
         val = Validate()
-        train = fit(big, X_train, y_train, "hinge", SGD(big.parameters(), lr=0.2, momentum=0.9),
-                    epochs=120, progress=False, callbacks=[val])
+        optimizer = SGD(big.parameters(), lr=0.2, momentum=0.9)   # momentum: see notebook 07
+        train = fit(big, X_train, y_train, "hinge", optimizer, epochs=120, progress=False, callbacks=[val])
         best = min(range(len(val.loss)), key=val.loss.__getitem__)
         print(f"after {train.epochs} epochs: training accuracy {train.accuracy[-1]:.0%}, "
               f"validation accuracy {val.accuracy[-1]:.0%}")
@@ -556,7 +559,8 @@ CELLS = [
         - INIT must be random: neurons that start equal stay equal (symmetry).
         - One step moves each parameter by −lr × its gradient, and (for a small enough lr) lowers the loss.
         - The learning rate decides between crawling, one step, oscillating, cycling and diverging: on
-          P(x) the factor 1 − 4·lr per step says which; a network shows the same regimes.
+          P(x) the factor 1 − 4·lr per step says which; a network shows three of them (too small, good, too
+          large).
         - Mini-batches take many cheap, noisy steps per epoch; a validation set tells you whether the
           network learned the pattern or memorised the points.
 

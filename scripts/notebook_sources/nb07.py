@@ -21,7 +21,7 @@ CELLS = [
         - **A schedule** changes lr over time, e.g. ×0.3 every 10 steps: big steps early, small steps late.
 
         **Goal:** see each optimizer's path where every step can be checked by hand, predict which one
-        wins in a long narrow valley (and why momentum exists), then compare them on the moons.
+        wins in a long narrow valley, then compare them on the moons.
 
         First on the profit function, where every step can be seen, then on the moons.
         """
@@ -121,7 +121,7 @@ CELLS = [
           and settles. On this one-dimensional bowl that does *not* make it faster: with lr = 0.03 plain SGD
           shrinks x − 3 by 1 − 4·0.03 = 0.88 every step, while momentum 0.8 swings with an amplitude that
           shrinks by about √0.8 ≈ 0.894 per step, a little slower. A round bowl has nothing for momentum to
-          fix; the next section shows the valley it was invented for.
+          fix; the next section tries a shape that is not a round bowl.
         - **Adam** divides by the typical size of the gradient, so its first steps are all about lr = 1 long
           whether the slope is −36 or −4: a steady walk. Near 3 it overshoots and circles in slowly.
         - **The schedule** starts with an lr so large that SGD bounces from one side of 3 to the other
@@ -150,7 +150,7 @@ CELLS = [
     ),
     md(
         r"""
-        ## What momentum is for: a long, narrow valley
+        ## A long, narrow valley
 
         Real losses are rarely round bowls. With two parameters w₁ and w₂ take the valley
 
@@ -159,8 +159,7 @@ CELLS = [
         50 times steeper across (w₂) than along (w₁). Its gradient is (∂L/∂w₁, ∂L/∂w₂) = (w₁, 50·w₂): a
         vector that points uphill, steepest across the valley. SGD must keep lr below 2/50 = 0.04 or it
         is thrown out across the valley; at such a small lr it crawls along the valley floor, where the
-        slope is gentle. Momentum adds up the small, consistent pushes along the floor and cancels the
-        zig-zag across it.
+        slope is gentle.
 
         **Predict first.** All three start at (w₁, w₂) = (−9, 1.5) and take 60 steps: SGD with lr = 0.035,
         momentum 0.8 with the same lr, and Adam with lr = 0.3. Which one ends closest to the minimum
@@ -237,8 +236,9 @@ CELLS = [
     md(
         r"""
         - **SGD** drops into the valley at once (across is steep) and then crawls along it: each step
-          shrinks w₁ only by the factor 1 − 0.035 = 0.965, so after 60 steps w₁ is still 9·0.965⁶⁰ ≈ −1.06.
-        - **Momentum** builds up speed along the floor, where every gradient agrees. It swings across the
+          shrinks w₁ only by the factor 1 − 0.035 = 0.965, so after 60 steps w₁ is still −9·0.965⁶⁰ ≈ −1.06.
+        - **Momentum** builds up speed along the floor, where every gradient agrees: it adds up the small,
+          consistent pushes along the floor and cancels the zig-zag across it. That is what it is for. It swings across the
           valley too, but those swings die away at the same rate: both directions shrink by about
           √0.8 ≈ 0.894 per step (0.894⁶⁰ ≈ 0.001), against SGD's 0.965 along the floor.
         - **Adam** divides each coordinate's step by that coordinate's own gradient size, so it walks

@@ -151,24 +151,8 @@ CELLS = [
 
         $$x \leftarrow x - \frac{f'(x)}{f''(x)}$$
 
-        P *is* a parabola, so the approximation is exact. **Predict:** where does one Newton step from
-        x = 12 land? (P′(12) = −36 and P″ = −4.) Put it in `my_newton` before reading on.
-        """
-    ),
-    code(
-        """
-        my_newton = None   # x after one Newton step from x = 12
-        """
-    ),
-    code(
-        """
-        mark_answer("08.newton", my_newton)
-        """
-    ),
-    md(
-        r"""
-        A single step from anywhere lands on the critical point x = 3. From x = 12:
-        12 − (−36)/(−4) = 12 − 9 = 3.
+        P *is* a parabola, so the approximation is exact, and a single step from anywhere lands on the
+        critical point x = 3. From x = 12: 12 − (−36)/(−4) = 12 − 9 = 3.
 
         Compare it with a gradient step on the loss −P, x ← x − lr·(−P′(x)): the two are the same step when
         lr = 1/|P″| = 1/4 = 0.25. Newton's method *is* gradient descent with the learning rate the
@@ -232,9 +216,26 @@ CELLS = [
         ## When the function is not a parabola
 
         Take g(x) = eˣ − 2x. Its slope g′(x) = eˣ − 2 is zero at x = ln 2 ≈ 0.693, and g″(x) = eˣ > 0,
-        so that is a minimum. The parabola is now only an approximation, so Newton needs a few steps, but
-        near the answer the number of correct digits roughly **doubles** every step. Gradient descent
-        (here x ← x − lr·g′(x), since we want the minimum) gains about the same number of digits each step.
+        so that is a minimum. The parabola is now only an approximation, so one step does not land on
+        it. **Your turn:** take one Newton step on g by hand, from x = 0. Where does it land? Put it in
+        `my_newton`; the cell after it marks it.
+        """
+    ),
+    code(
+        """
+        my_newton = None   # x after one Newton step on g(x) = e^x - 2x from x = 0
+        """
+    ),
+    code(
+        """
+        mark_answer("08.newton", my_newton)
+        """
+    ),
+    md(
+        r"""
+        From there Newton needs a few more steps, but near the answer the number of correct digits
+        roughly **doubles** every step. Gradient descent (here x ← x − lr·g′(x), since we want the
+        minimum) gains about the same number of digits each step.
         """
     ),
     code(

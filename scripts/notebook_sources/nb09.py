@@ -45,7 +45,6 @@ CELLS = [
         write_starter(LAB)
         print("your lab folder:", LAB)
         print(sorted(p.name for p in LAB.iterdir()))
-        display(Markdown((LAB / "README.md").read_text().split("## The tasks")[1].split("Notes:")[0]))
         """
     ),
     md(
@@ -209,6 +208,8 @@ CELLS = [
     ),
     code(
         """
+        # The lab's README lists every task with what to write for it:
+        display(Markdown((LAB / "README.md").read_text().split("## The tasks")[1].split("Notes:")[0]))
         report = check_lab(LAB, ["neuron", "sgd-step"])
         print(report)
         assert {t.mistake for t in report.tasks} == {"not-implemented"}
