@@ -130,6 +130,9 @@ def test_numbers_and_words_match_loosely_but_not_wrongly() -> None:
 
     assert mark_answer("01.slope", np.int64(-8)).correct and mark_answer("01.slope", fractions.Fraction(-8)).correct
     assert mark_answer("01.first-step", np.float32(8.4)).correct  # 8.3999996 in float32
+    # A slip typed rounded, as the text writes it (ln 2 ≈ 0.693), is still that slip; not one digit less.
+    assert "ln 2" in mark_answer("08.newton", 0.693).message and "ln 2" in mark_answer("08.newton", 0.69).message
+    assert "ln 2" not in mark_answer("08.newton", 0.7).message
 
 
 def test_a_blank_asks_for_an_answer() -> None:

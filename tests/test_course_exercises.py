@@ -23,7 +23,7 @@ NOTEBOOKS = ROOT / "notebooks"
 
 
 # A blank: ``name = None`` or a dict whose every value is None, e.g. ``{"d": None, 0.1: None}``.
-BLANK = r"(\w+) = (None|\{(?:[^{}:,\n]+: None,?\s*)+\})(?=\s|$)"
+BLANK = r"(\w+) = (None|\{(?:[^{}:,\n]+: None,?\s*)+\})(?=[ \t]*(?:#|$))"
 
 
 def _fill(path: Path, answers: dict[str, str], tmp_path: Path) -> Path:
@@ -50,7 +50,7 @@ def _fill(path: Path, answers: dict[str, str], tmp_path: Path) -> Path:
             filled_in.add(name)
             reading.add(name)
             continue
-        blank = re.match(BLANK, cell.source)
+        blank = re.match(BLANK, cell.source, flags=re.M)
         if blank:
             name = blank.group(1)
             seen[name] = seen.get(name, 0) + 1

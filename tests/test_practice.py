@@ -474,7 +474,7 @@ def test_the_old_name_check_grads_still_marks_but_warns():
         autograd.check_grads(g.L, LECTURE)
 
 
-def test_notebook_04_your_turn_starts_blank_and_the_solution_is_its_own_marked_cell():
+def test_notebook_04_your_turn_starts_blank_and_the_solution_is_folded_after_it():
     from pathlib import Path
 
     import nbformat
@@ -486,17 +486,23 @@ def test_notebook_04_your_turn_starts_blank_and_the_solution_is_its_own_marked_c
     blanks = re.search(r"my_answers = \{(.*?)\}", answer_cell).group(1)
     assert re.findall(r'"(\w+)": None', blanks) == ["d", "c", "e", "a", "b"]
     assert not re.search(r"\d", blanks)  # no answer given away
-    assert "mark_gradients" in cells[turn + 2].source  # the marking cell comes right after the blanks
-    heading, solution = cells[turn + 3], cells[turn + 4]
-    assert heading.cell_type == "markdown" and "Solution" in heading.source
-    assert solution.cell_type == "code" and solution.source.startswith("# SOLUTION")
+    marking = cells[turn + 2].source
+    assert "mark_gradients" in marking and "reveal=False" in marking  # right after the blanks, answer hidden
+    solution = cells[turn + 3]
+    assert solution.cell_type == "markdown" and "Solution" in solution.source and "<details>" in solution.source
     # The solution's numbers against the engine on the notebook's own graph (built by its first code cell).
-    graph_cell = next(c.source for c in cells if c.cell_type == "code" and "L = d * c" in c.source)
+    graph_cell = next(c.source for c in cells if c.cell_type == "code" and "def your_graph" in c.source)
     namespace: dict = {}
-    exec(graph_cell.replace("draw_graph(L, show_grad=False)", ""), namespace)
-    namespace["L"].backward()
-    written = eval(re.search(r"solution = (\{.*?\})", solution.source).group(1))
-    assert written == {name: namespace[name].grad for name in written} and len(written) == 5
+    exec(graph_cell.split("draw_graph(your_graph()")[0], namespace)
+    root = namespace["your_graph"]()
+    root.backward()
+    nodes, todo = {}, [root]
+    while todo:
+        node = todo.pop()
+        nodes[node.label] = node
+        todo.extend(node.parents)
+    written = eval(re.search(r"my_answers = (\{.*?\})", solution.source).group(1))
+    assert written == {name: nodes[name].grad for name in written} and len(written) == 5
 
 
 # ---- a reused node's gradient written term by term (#12 §3) -------------------------------------------
@@ -562,3 +568,22 @@ def test_a_hidden_report_shows_right_answers_in_full():
     text = str(shown)
     assert "✓ right" in text and "✗ wrong" in text and "local-only" in text
     assert "-4" not in text.split("b:")[1]  # b's right value (-4) is not in its hint
+
+
+@pytest.mark.parametrize("name", ["d", "f", "e", "c", "a", "b"])
+def test_no_retry_hint_states_the_right_gradient(name):
+    # Where one factor of upstream × local is ±1, the other factor *is* the answer: a hint for a learner
+    # about to try again names it (∂(d·f)/∂d) but does not give its value (f = -2.0).
+    from autograd.practice.diagnose import fmt
+
+    g = lecture_graph()
+    right = LECTURE[name]
+    for answer in range(-12, 13):
+        if answer in (right, -right):  # a sign slip's own number already gives the size away
+            continue
+        row = mark_gradients(g.L, {name: answer}, reveal=False).rows[0]
+        hint = row.retry_hint.replace(f"You gave {fmt(float(answer))}", "")
+        # A factor is stated as "= value" or "(it is value)"; "would have to be X" is the learner's
+        # number divided by the other factor, which may equal the answer by coincidence.
+        stated = re.findall(r"(?:= |it is )(?:[a-z]\w* = )?(-?[\d.]+)", hint)
+        assert fmt(right) not in stated, (answer, hint)

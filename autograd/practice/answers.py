@@ -199,9 +199,20 @@ def mark_answer(key: str, answer: Answer | None) -> AnswerMark:
     if question.matches(answer, question.right):
         return AnswerMark(key, question.asks, answer, True, f"right, {_show(answer)}. {question.working}")
     for slip, why in question.slips.items():
-        if question.matches(answer, slip):
+        if question.matches(answer, slip) or _rounded_from(answer, slip):
             return AnswerMark(key, question.asks, answer, False, f"not {_show(answer)}: {why}.")
     return AnswerMark(key, question.asks, answer, False, f"not {_show(answer)}. Hint: {question.hint}.")
+
+
+def _rounded_from(answer: Answer, slip: Answer) -> bool:
+    """A slip such as ln 2 typed as it is written, rounded (0.693 or 0.69): as many decimals as were typed."""
+    if isinstance(answer, str) or isinstance(slip, str) or isinstance(answer, bool):
+        return False
+    text = repr(float(answer))
+    if "e" in text or "." not in text:
+        return False
+    decimals = len(text.split(".")[1])
+    return decimals >= 2 and abs(float(answer) - float(slip)) <= 0.5 * 10.0**-decimals
 
 
 def _show(answer: Answer) -> str:

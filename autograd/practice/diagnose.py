@@ -172,18 +172,24 @@ class GraphFacts:
                 f"{self.view.sources_text(node)}")
 
     def open_recipe(self, node: Value) -> str:
-        """The chain rule for the node with every factor's number but not the result, for a learner
-        about to try again, e.g. ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b, with ∂L/∂e = -2.0 and ∂(a·b)/∂b = a = 2.0``."""
+        """The chain rule for the node with every factor's number but not the result (nor a factor that
+        equals it, when the other is ±1), for a learner about to try again, e.g.
+        ``∂L/∂b = ∂L/∂e · ∂(a·b)/∂b, with ∂L/∂e = -2.0 and ∂(a·b)/∂b = a = 2.0``."""
         uses = self.uses.get(node, [])
         if not uses:
             return f"{self.d(node)} = 1: backprop starts at the output with gradient 1"
         symbols = " + ".join(f"{self.d(u.consumer)} · {self.partial(u, node)}" for u in uses)
         factors: list[str] = []
         for use in uses:
-            for text in (f"{self.d(use.consumer)} = {fmt(use.upstream)}",
-                         f"{self.partial(use, node)} = {self.local_text(use, node)}"):
-                if text not in factors:
+            # With one use and one factor ±1, the other factor's number is ± the result: leave it out.
+            alone = len(uses) == 1
+            upstream = (f"{self.d(use.consumer)} = {fmt(use.upstream)}", alone and abs(use.local) == 1)
+            local = (f"{self.partial(use, node)} = {self.local_text(use, node)}", alone and abs(use.upstream) == 1)
+            for text, hide in (upstream, local):
+                if not hide and text not in factors:
                     factors.append(text)
+        if not factors:
+            return f"{self.d(node)} = {symbols}"
         listed = ", ".join(factors[:-1]) + f" and {factors[-1]}" if len(factors) > 1 else factors[0]
         return f"{self.d(node)} = {symbols}, with {listed}"
 
@@ -400,8 +406,10 @@ def _local_only(facts: GraphFacts, node: Value) -> list[Candidate]:
     def texts(use: Use) -> tuple[str, str, str]:
         up, local, product = _chain_step(facts, use, node)
         multiply = f"Multiply it by the upstream gradient {up} = {fmt(use.upstream)}"
+        # A retry hint never states a factor whose partner is ±1: that factor would be the answer.
+        retry = multiply if abs(use.local) != 1 else f"Multiply it by the upstream gradient {up}"
         return (f"{local}, the local derivative only ({facts.formula(use.consumer)})",
-                f"{multiply}: {product}." + _others(facts, node), f"{multiply}." + _others(facts, node, False))
+                f"{multiply}: {product}." + _others(facts, node), f"{retry}." + _others(facts, node, False))
 
     return [Candidate(use.local, "local-only", functools.partial(texts, use), facts, node)
             for use in facts.uses.get(node, [])]
@@ -411,8 +419,10 @@ def _upstream_only(facts: GraphFacts, node: Value) -> list[Candidate]:
     def texts(use: Use) -> tuple[str, str, str]:
         up, local, product = _chain_step(facts, use, node)
         multiply = f"Multiply it by the local derivative {local} ({facts.formula(use.consumer)})"
+        retry = multiply if abs(use.upstream) != 1 else (
+            f"Multiply it by the local derivative {facts.partial(use, node)} ({facts.formula(use.consumer)})")
         return (f"the upstream gradient {up} = {fmt(use.upstream)} only",
-                f"{multiply}: {product}." + _others(facts, node), f"{multiply}." + _others(facts, node, False))
+                f"{multiply}: {product}." + _others(facts, node), f"{retry}." + _others(facts, node, False))
 
     return [Candidate(use.upstream, "upstream-only", functools.partial(texts, use), facts, node)
             for use in facts.uses.get(node, [])]
@@ -463,17 +473,18 @@ def retry_text(facts: GraphFacts, node: Value, answer: float | None = None, clos
     no mistake is guessed and the right number is not shown; the factors to work with are."""
     gave = f"You gave {fmt(answer)}: that" if answer is not None else "That"
     close = f" {close}" if close else ""
-    needed = f" {needed_text(facts, node, answer)}" if answer is not None else ""
+    needed = f" {needed_text(facts, node, answer, hide_answer=True)}" if answer is not None else ""
     if needed and len(facts.uses.get(node, [])) == 1:  # the two factors it would need say it all
         return f"{gave} fits none of the classic mistakes.{close}{needed}"
     return (f"{gave} fits none of the classic mistakes.{close} Work it through: {facts.open_recipe(node)}."
             + needed).rstrip()
 
 
-def needed_text(facts: GraphFacts, node: Value, answer: float) -> str:
+def needed_text(facts: GraphFacts, node: Value, answer: float, *, hide_answer: bool = False) -> str:
     """What the factors would have to be for ``answer`` to be right, e.g. "For 5.0 to be right, ∂L/∂e
     would have to be 2.5 (it is -2.0), or ∂n1/∂b would have to be 2.5 (it is a = 2.0)." ("" for the
-    output, whose gradient is always 1)."""
+    output, whose gradient is always 1). ``hide_answer``: a factor whose partner is ±1 is not given its
+    value, which would be the right answer (a hint for a learner about to try again)."""
     uses = facts.uses.get(node, [])
     if not uses:
         return ""
@@ -484,10 +495,11 @@ def needed_text(facts: GraphFacts, node: Value, answer: float) -> str:
     up, local, _ = _chain_step(facts, use, node)
     options = []
     if use.local != 0 and use.consumer is not facts.root:  # the output's own gradient is always 1
-        options.append(f"{up} would have to be {fmt(answer / use.local)} (it is {fmt(use.upstream)})")
+        now = "" if hide_answer and abs(use.local) == 1 else f" (it is {fmt(use.upstream)})"
+        options.append(f"{up} would have to be {fmt(answer / use.local)}{now}")
     if use.upstream != 0:
-        options.append(f"{facts.partial(use, node)} would have to be {fmt(answer / use.upstream)} (it is "
-                       f"{facts.local_text(use, node)})")
+        now = "" if hide_answer and abs(use.upstream) == 1 else f" (it is {facts.local_text(use, node)})"
+        options.append(f"{facts.partial(use, node)} would have to be {fmt(answer / use.upstream)}{now}")
     return f"For {fmt(answer)} to be right, {', or '.join(options)}." if options else ""
 
 

@@ -335,8 +335,8 @@ CELLS = [
           derivatives exactly instead.
         - The sign of the derivative says which way to step; repeated steps walk to the critical point 3.
 
-        **Try it:** start at x = 0 instead of 12; try lr = 0.4 and lr = 0.6 (what happens, why does the last line's check then fail, and why does
-        1 − 4·lr explain it?). Next: **02 · Values and graphs**, how autograd records a computation so
+        **Try it:** start at x = 0 instead of 12; try lr = 0.4 and lr = 0.6 (what happens, why does the last line's check fail for one of them,
+        and how does 1 − 4·lr explain it?). Next: **02 · Values and graphs**, how autograd records a computation so
         it can take derivatives of anything built from `+`, `*`, `tanh`, ….
         """
     ),

@@ -137,8 +137,6 @@ CELLS = [
         y = x * x + 2 * x
         y.label = "y"
         y.backward()
-        print("y =", y.data, "  dy/dx =", x.grad)
-        assert y.data == 15.0 and x.grad == 2 * 3.0 + 2
 
         def nodes_of(root):
             seen, todo = set(), [root]
@@ -152,12 +150,15 @@ CELLS = [
         nodes = nodes_of(y)
         uses_of_x = sum(parent is x for node in nodes for parent in node.parents)
         display(mark_answer("02.nodes", my_node_count), mark_answer("02.arrows-from-x", my_arrows_from_x))
-        draw_graph(y)
+        if my_node_count is not None and my_arrows_from_x is not None:   # the picture, once you have guessed
+            print("y =", y.data, "  dy/dx =", x.grad)
+            display(draw_graph(y))
         """
     ),
     code(
         """
         assert len(nodes) == 5 and uses_of_x == 3   # x, the constant 2, x·x, 2·x, y; x feeds x·x twice and 2·x
+        assert y.data == 15.0 and x.grad == 2 * 3.0 + 2
         """
     ),
     md(
@@ -217,8 +218,9 @@ CELLS = [
         - `draw_graph` shows that record; `.grad` fills in after `backward()`.
         - A node used twice collects gradient from both uses.
 
-        **Try it:** draw `(a * b).tanh()` with `draw_graph(..., rankdir="TB")`; build `a * a * a` and
-        check that `a.grad` after `backward()` is 3a². Next: **03 · Backprop step by step**.
+        **Try it:** draw `(a * b).tanh()` with `draw_graph(..., rankdir="TB")`; build `a * a * a` from a fresh
+        `a = Value(2.0, "a")` and check that `a.grad` after `backward()` is 3a² = 12 (why fresh? the
+        old `a` still holds a gradient, and backward() adds to it). Next: **03 · Backprop step by step**.
         """
     ),
 ]

@@ -36,11 +36,15 @@ CELLS = [
         from autograd.practice import MISTAKES, make_exercise, mark_gradients
         from autograd.viz import draw_graph
 
-        a, b, c = Value(3.0, "a"), Value(-2.0, "b"), Value(4.0, "c")
-        e = a * b;  e.label = "e"
-        d = e + b;  d.label = "d"      # b is used twice: in e = a·b and in d = e + b
-        L = d * c;  L.label = "L"
-        draw_graph(L, show_grad=False)   # no gradients shown: work them out first
+        def your_graph():
+            \"\"\"Your exercise: L = (a·b + b)·c at a = 3, b = -2, c = 4 (built afresh on every call).\"\"\"
+            a, b, c = Value(3.0, "a"), Value(-2.0, "b"), Value(4.0, "c")
+            e = a * b;  e.label = "e"
+            d = e + b;  d.label = "d"      # b is used twice: in e = a·b and in d = e + b
+            L = d * c;  L.label = "L"
+            return L
+
+        draw_graph(your_graph(), show_grad=False)   # no gradients shown: work them out first
         """
     ),
     md(
@@ -62,7 +66,7 @@ CELLS = [
         """
         filled = {name: value for name, value in my_answers.items() if value is not None}
         if filled:
-            display(mark_gradients(L, filled, reveal=False))   # names a mistake, hides the answer
+            display(mark_gradients(your_graph(), filled, reveal=False))   # names a mistake, hides the answer
         else:
             print("Replace each None with your ∂L/∂(node), run that cell, then run this one again.")
         """
@@ -78,19 +82,9 @@ CELLS = [
 
         $$\frac{\partial L}{\partial b} = \frac{\partial L}{\partial e} \cdot a + \frac{\partial L}{\partial d} \cdot 1 = 4 \cdot 3 + 4 \cdot 1 = 16$$
 
+        To have it marked: `my_answers = {"d": 4, "c": -8, "e": 4, "a": -8, "b": 16}`.
+
         </details>
-        """
-    ),
-    code(
-        """
-        # SOLUTION
-        solution = {"d": 4, "c": -8, "e": 4, "a": -8, "b": 16}
-
-        report = mark_gradients(L, solution)
-        display(report)
-
-        assert report.ok
-        assert all(node.grad == 0.0 for node in (a, b, c, d, e, L))   # marking did not run backward()
         """
     ),
     md(

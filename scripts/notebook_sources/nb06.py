@@ -158,15 +158,15 @@ CELLS = [
         limit_seconds = time.perf_counter() - start
 
         ratio = limit_seconds / backprop_seconds
-        print(f"backprop: {backprop_seconds * 1000:.1f} ms for 105 partial derivatives")
-        print(f"limit definition (central differences): {limit_seconds * 1000:.1f} ms, {ratio:.0f}× longer")
-        print(f"largest difference between the two: {max(abs(a - b) for a, b in zip(by_backprop, by_limit)):.1e}")
         if guess_speedup is None:
-            print("(Your guess is still None: put a number in guess_speedup above and run both cells again.)")
+            print("Put a number in guess_speedup above and run both cells again: the timings show then.")
         else:
+            print(f"backprop: {backprop_seconds * 1000:.1f} ms for 105 partial derivatives")
+            print(f"limit definition (central differences): {limit_seconds * 1000:.1f} ms, {ratio:.0f}× longer")
+            print(f"largest difference between the two: {max(abs(a - b) for a, b in zip(by_backprop, by_limit)):.1e}")
             print(f"you guessed {guess_speedup}×: " + ("about right." if 0.5 < guess_speedup / ratio < 2 else
                   f"it was {ratio:.0f}×. The limit costs 210 forward passes; backprop one forward and one "
-                  "backward pass, each about the cost of a forward pass."))
+                  "backward pass, the backward costing a few forward passes."))
         """
     ),
     md(
@@ -228,13 +228,13 @@ CELLS = [
         """
         for p in model.parameters():                            # (so that this cell can be run again)
             p.data, p.grad = before[p.label]
-        SGD(params, lr=lr).step()                               # STEP
-        print(f"{'parameter':<22} {'before':>10} {'gradient':>10} {'change = −lr·grad':>18} {'after':>10}")
-        for p in model.parameters()[:4]:
-            name, (old, g) = p.label, before[p.label]
-            print(f"{name:<22} {old:+10.6f} {g:+10.6f} {-lr * g:+18.2e} {p.data:+10.6f}")
-
+        SGD(model.parameters(), lr=lr).step()                   # STEP
         first_new = next(iter(model.parameters())).data
+        if my_new_value is not None:
+            print(f"{'parameter':<22} {'before':>10} {'gradient':>10} {'change = −lr·grad':>18} {'after':>10}")
+            for p in model.parameters()[:4]:
+                name, (old, g) = p.label, before[p.label]
+                print(f"{name:<22} {old:+10.6f} {g:+10.6f} {-lr * g:+18.2e} {p.data:+10.6f}")
         if my_new_value is None:
             print("Fill in my_new_value above, run it, then run this cell again.")
         elif abs(my_new_value - first_new) <= 1e-6 * max(1.0, abs(first_new)):
@@ -382,7 +382,8 @@ CELLS = [
         else:
             for lr, path in walks.items():
                 seen = behaviour(path)
-                mark = "✓" if guess_lr[lr] == seen else f"✗ (you said {guess_lr[lr]!r})"
+                said = str(guess_lr[lr]).strip().lower()
+                mark = "✓" if said == seen else f"✗ (you said {guess_lr[lr]!r})"
                 print(f"lr = {lr:<4}  factor 1 − 4·lr = {1 - 4 * lr:+.1f}   {seen:<9} {mark}")
         """
     ),

@@ -120,10 +120,9 @@ CELLS = [
         - **Momentum** keeps part of its previous velocity, so it speeds up, **overshoots** 3, swings back
           and settles. On this one-dimensional bowl that does *not* make it faster: with lr = 0.03 plain SGD
           shrinks x − 3 by 1 − 4·0.03 = 0.88 every step, while momentum 0.8 swings with an amplitude that
-          shrinks by about √0.8 ≈ 0.894 per step, a little slower. A round bowl has nothing for momentum to
-          fix; the next section tries a shape that is not a round bowl.
+          shrinks by about √0.8 ≈ 0.894 per step, a little slower. On this bowl momentum does not help.
         - **Adam** divides by the typical size of the gradient, so its first steps are all about lr = 1 long
-          whether the slope is −36 or −4: a steady walk. Near 3 it overshoots and circles in slowly.
+          whether the slope is 36 or 4: a steady walk. Near 3 it overshoots and circles in slowly.
         - **The schedule** starts with an lr so large that SGD bounces from one side of 3 to the other
           (×(1 − 4·0.45) = ×(−0.8)), then cuts lr to 0.135 after 10 steps and settles quickly.
         """
@@ -195,14 +194,15 @@ CELLS = [
         }
         distance = {name: math.hypot(*path[-1]) for name, path in paths_2d.items()}
         closest = min(distance, key=distance.get)
-        if guess is None:
+        choice = None if guess is None else str(guess).strip().lower()
+        if choice is None:
             print('Set guess to "sgd", "momentum" or "adam" in the cell above, run it, then run this one.')
-        elif guess not in distance:
+        elif choice not in distance:
             print(f'guess should be "sgd", "momentum" or "adam", not {guess!r}.')
-        elif guess == closest:
-            print(f"Right: {guess} ends closest, {distance[guess]:.3f} from the minimum.")
+        elif choice == closest:
+            print(f"Right: {choice} ends closest, {distance[choice]:.3f} from the minimum.")
         else:
-            print(f"Not this time: {guess} ends {distance[guess]:.3f} from the minimum. The picture below shows why.")
+            print(f"Not this time: {choice} ends {distance[choice]:.3f} from the minimum. The picture below shows why.")
         """
     ),
     code(

@@ -149,11 +149,15 @@ CELLS = [
     code(
         """
         report = check_lab(LAB, ["add", "mul", "used-twice"])
-        print(report)
         display(mark_answer("09.first-failure", guess))
+        if guess is not None:   # the lab's verdict, once you have given yours
+            print(report)
+        """
+    ),
+    code(
+        """
         used_twice = report.tasks[2]
-        assert [t.passed for t in report.tasks] == [True, True, False]
-        assert used_twice.mistake == "accumulation"
+        assert [t.passed for t in report.tasks] == [True, True, False] and used_twice.mistake == "accumulation"
         """
     ),
     md(
@@ -176,10 +180,15 @@ CELLS = [
     ),
     code(
         """
-        engine = LAB / "engine.py"
+        import shutil
+
+        FIXED = LAB.parent / "mylab-fixed"   # a copy, so the cells above still check the engine with the slip
+        shutil.rmtree(FIXED, ignore_errors=True)
+        shutil.copytree(LAB, FIXED)
+        engine = FIXED / "engine.py"
         engine.write_text(engine.read_text().replace("self.grad = out.grad", "self.grad += out.grad")
                                              .replace("other.grad = out.grad", "other.grad += out.grad"))
-        report = check_lab(LAB, ["add", "mul", "chain-rule", "used-twice", "order", "deep-chain"])
+        report = check_lab(FIXED, ["add", "mul", "chain-rule", "used-twice", "order", "deep-chain"])
         print(report)
         deep = report.tasks[-1]
         assert [t.passed for t in report.tasks] == [True, True, True, True, True, False]

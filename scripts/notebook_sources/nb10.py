@@ -158,23 +158,22 @@ CELLS = [
     ),
     code(
         """
-        guess_exact = None   # do the 105 gradients agree to the last bit: "all", "some" or "none"?
+        guess_exact = None   # True: all 105 gradients agree to the last bit; False: not all of them
         """
     ),
     code(
         """
         exact = int(np.sum(lanes_grads == scalar_grads))
         difference = np.abs(lanes_grads - scalar_grads)
-        print(f"exactly equal: {exact} of {len(params)}")
-        print(f"close (np.allclose, rtol 1e-12): {np.allclose(lanes_grads, scalar_grads, rtol=1e-12, atol=1e-15)}")
-        print(f"largest difference: {difference.max():.1e}   (largest gradient {np.abs(scalar_grads).max():.2f})")
-        seen = "all" if exact == len(params) else "none" if exact == 0 else "some"
+        all_exact = exact == len(params)
         if guess_exact is None:
-            print('(Put "all", "some" or "none" in guess_exact, the cell above, and run both cells again.)')
-        elif guess_exact == seen:
-            print(f"your guess: right, {seen} ({exact} of {len(params)} to the last bit)")
+            print("Put True or False in guess_exact, the cell above, and run both cells again.")
         else:
-            print(f"your guess: not {guess_exact!r} but {seen!r} ({exact} of {len(params)}). Read on for why.")
+            print(f"exactly equal: {exact} of {len(params)}")
+            print(f"close (np.allclose, rtol 1e-12): {np.allclose(lanes_grads, scalar_grads, rtol=1e-12, atol=1e-15)}")
+            print(f"largest difference: {difference.max():.1e}   (largest gradient {np.abs(scalar_grads).max():.2f})")
+            verdict = "right" if bool(guess_exact) == all_exact else "not this time"
+            print(f"your guess ({guess_exact}): {verdict}. " + ("Read on for why." if not all_exact else ""))
         assert np.allclose(lanes_grads, scalar_grads, rtol=1e-12, atol=1e-15)
         assert abs(lanes_loss - scalar_loss) <= 1e-12 * abs(scalar_loss)
         """
@@ -268,9 +267,11 @@ CELLS = [
 
         try:
             record(branchy, 1).run(X[:, 0] - 0.5)
-            print("it ran")
+            outcome = "it ran"
         except Exception as err:
-            print(f"{type(err).__name__}: {str(err)[:300]} …")
+            outcome = f"{type(err).__name__}: {str(err)[:300]} …"
+        if guess_branch is not None:
+            print(outcome)
         display(mark_answer("10.branch", guess_branch))
         """
     ),
