@@ -85,8 +85,13 @@ def test_random_graphs_second_derivatives_against_sympy(tree: tuple, point: dict
     expr = to_sympy(tree, SYMBOLS)
     leaves = {name: Value(v, name) for name, v in point.items()}
     out = to_value(tree, leaves)
-    (dx,) = grad(out, [leaves["x"]], create_graph=True)
-    dxx, dxy = grad(dx, [leaves["x"], leaves["y"]])
+    try:
+        (dx,) = grad(out, [leaves["x"]], create_graph=True)
+        dxx, dxy = grad(dx, [leaves["x"], leaves["y"]])
+    except OverflowError:
+        # A derivative graph past float64's range (x⁻² at x ≈ 6e-189 is 3e376): the op says so, by
+        # design; such points test float range, not the derivative rules (as in the test above).
+        assume(False)
     fx = sp.diff(expr, x)
     expected = [_exact(fx, point), _exact(sp.diff(fx, x), point), _exact(sp.diff(fx, y), point)]
     assume(all(math.isfinite(e) and abs(e) < 1e8 for e in expected))
