@@ -23,7 +23,7 @@ from strategies import kinks_are_clear, points, to_sympy, to_value, trees, value
 from autograd import Value
 from autograd.backward import backprop_order, local_derivatives, propagate
 from autograd.practice import MISTAKES, make_exercise, mark_gradients, quiz_questions
-from autograd.practice.diagnose import display_names
+from autograd.practice.diagnose import _MAX_SUBSET_USES, display_names
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -46,11 +46,13 @@ def _pattern_values(node: Value, grads: dict, uses: dict) -> dict[str, list[floa
     """What each mistake would answer for ``node``, straight from the definitions."""
     edges = uses.get(node, [])
     contributions = [local * grads[consumer] for consumer, local in edges]
-    partial = (
-        [math.fsum(subset) for k in range(1, len(contributions)) for subset in combinations(contributions, k)]
-        if len(edges) >= 2
-        else []
-    )
+    m = len(contributions)
+    if m > _MAX_SUBSET_USES:
+        # The documented cap: with this many uses only one path, or all paths but one, is looked for
+        # (2^m subsets would be too many to try, and to tell apart).
+        partial = contributions + [math.fsum(contributions[:i] + contributions[i + 1:]) for i in range(m)]
+    else:
+        partial = [math.fsum(subset) for k in range(1, m) for subset in combinations(contributions, k)]
     return {
         "accumulation": partial,
         "local-only": [local for _, local in edges],
