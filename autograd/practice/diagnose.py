@@ -77,6 +77,17 @@ class Use:
     upstream: float  # ∂L/∂consumer
     contribution: float  # local × upstream: what this edge adds to ∂L/∂node
 
+    @property
+    def upstream_is_the_answer(self) -> bool:
+        """True when local is ±1: then upstream is ± the contribution, so a hint for a learner about
+        to try again names the upstream gradient but does not give its value."""
+        return abs(self.local) == 1
+
+    @property
+    def local_is_the_answer(self) -> bool:
+        """True when upstream is ±1: then the local derivative is ± the contribution (as above)."""
+        return abs(self.upstream) == 1
+
 
 @dataclass(frozen=True, eq=False)
 class Candidate:
@@ -183,8 +194,8 @@ class GraphFacts:
         for use in uses:
             # With one use and one factor ±1, the other factor's number is ± the result: leave it out.
             alone = len(uses) == 1
-            upstream = (f"{self.d(use.consumer)} = {fmt(use.upstream)}", alone and abs(use.local) == 1)
-            local = (f"{self.partial(use, node)} = {self.local_text(use, node)}", alone and abs(use.upstream) == 1)
+            upstream = (f"{self.d(use.consumer)} = {fmt(use.upstream)}", alone and use.upstream_is_the_answer)
+            local = (f"{self.partial(use, node)} = {self.local_text(use, node)}", alone and use.local_is_the_answer)
             for text, hide in (upstream, local):
                 if not hide and text not in factors:
                     factors.append(text)
@@ -406,8 +417,7 @@ def _local_only(facts: GraphFacts, node: Value) -> list[Candidate]:
     def texts(use: Use) -> tuple[str, str, str]:
         up, local, product = _chain_step(facts, use, node)
         multiply = f"Multiply it by the upstream gradient {up} = {fmt(use.upstream)}"
-        # A retry hint never states a factor whose partner is ±1: that factor would be the answer.
-        retry = multiply if abs(use.local) != 1 else f"Multiply it by the upstream gradient {up}"
+        retry = f"Multiply it by the upstream gradient {up}" if use.upstream_is_the_answer else multiply
         return (f"{local}, the local derivative only ({facts.formula(use.consumer)})",
                 f"{multiply}: {product}." + _others(facts, node), f"{retry}." + _others(facts, node, False))
 
@@ -419,8 +429,8 @@ def _upstream_only(facts: GraphFacts, node: Value) -> list[Candidate]:
     def texts(use: Use) -> tuple[str, str, str]:
         up, local, product = _chain_step(facts, use, node)
         multiply = f"Multiply it by the local derivative {local} ({facts.formula(use.consumer)})"
-        retry = multiply if abs(use.upstream) != 1 else (
-            f"Multiply it by the local derivative {facts.partial(use, node)} ({facts.formula(use.consumer)})")
+        retry = (f"Multiply it by the local derivative {facts.partial(use, node)} ({facts.formula(use.consumer)})"
+                 if use.local_is_the_answer else multiply)
         return (f"the upstream gradient {up} = {fmt(use.upstream)} only",
                 f"{multiply}: {product}." + _others(facts, node), f"{retry}." + _others(facts, node, False))
 
@@ -495,10 +505,10 @@ def needed_text(facts: GraphFacts, node: Value, answer: float, *, hide_answer: b
     up, local, _ = _chain_step(facts, use, node)
     options = []
     if use.local != 0 and use.consumer is not facts.root:  # the output's own gradient is always 1
-        now = "" if hide_answer and abs(use.local) == 1 else f" (it is {fmt(use.upstream)})"
+        now = "" if hide_answer and use.upstream_is_the_answer else f" (it is {fmt(use.upstream)})"
         options.append(f"{up} would have to be {fmt(answer / use.local)}{now}")
     if use.upstream != 0:
-        now = "" if hide_answer and abs(use.upstream) == 1 else f" (it is {facts.local_text(use, node)})"
+        now = "" if hide_answer and use.local_is_the_answer else f" (it is {facts.local_text(use, node)})"
         options.append(f"{facts.partial(use, node)} would have to be {fmt(answer / use.upstream)}{now}")
     return f"For {fmt(answer)} to be right, {', or '.join(options)}." if options else ""
 
