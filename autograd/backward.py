@@ -20,8 +20,9 @@ from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
+from . import value as _value
 from .ops import ADD, DOT, FLOAT_MATH, MUL, RELU, SUB, TANH, VALUE_MATH, VARIADIC
-from .value import Value, _mode
+from .value import Leaves, Value, _dot_parents, _mode
 
 __all__ = ["backprop_order", "backward", "propagate", "local_derivatives"]
 
@@ -77,6 +78,8 @@ def _count_consumers(root: Value, include_leaves: bool = False) -> list[Value]:
                 parents: Any = (node._a, node._b)
             elif arity == 1:
                 parents = (node._a,)
+            elif node._op is DOT:
+                parents = node._a + node._b  # the order does not matter for counting
             else:
                 parents = node._a
             for parent in parents:
@@ -100,17 +103,21 @@ def _count_interior(root: Value, earlier: list[tuple[Value, float]]) -> list[Val
     """:func:`_count_consumers` for :func:`backward`: interior nodes only, their grads parked.
 
     Leaves are told apart first, by their missing op, because they are most of the edges of a
-    network (every weight) and have nothing to count.
+    network (every weight) and have nothing to count; a neuron's weights and bias, which come as
+    :class:`~autograd.value.Leaves`, are not even looked at.
     """
     found: list[Any] = [root]  # also the work list: walked while it grows (no stack to pop from)
     keep, park = found.append, earlier.append
     try:
         for node in found:
-            arity = node._op.arity
+            op = node._op
+            arity = op.arity
             if arity == 2:
                 parents: Any = (node._a, node._b)
             elif arity == 1:
                 parents = (node._a,)
+            elif op is DOT:
+                parents = node._b if type(node._a) is Leaves else node._a + node._b
             else:
                 parents = node._a
             for parent in parents:
@@ -143,10 +150,10 @@ def _release_order(node: Value) -> tuple[Value, ...]:
     makes backprop_order() the very order in which backward() visits the nodes."""
     if node._op is not DOT:
         return _parents(node)
-    items = node._a
-    n = len(items) >> 1
-    paired = tuple(v for pair in zip(items[:n], items[n : n + n]) for v in pair)
-    return paired + items[n + n :]
+    params, inputs = node._a, node._b
+    n = len(inputs)
+    paired = tuple(v for pair in zip(params, inputs) for v in pair)
+    return paired + params[n:]
 
 
 def _parents(node: Value) -> tuple[Value, ...]:
@@ -156,6 +163,8 @@ def _parents(node: Value) -> tuple[Value, ...]:
         return (node._a, node._b)
     if arity == 1:
         return (node._a,)
+    if op is DOT:
+        return _dot_parents(node._a, node._b)
     return node._a
 
 
@@ -168,7 +177,7 @@ def backward(root: Value, grad: float = 1.0) -> None:
     later call only pushes (:func:`_again`).
     """
     grad = _seed(grad)
-    if _mode()[1]:  # detect_anomaly(): every contribution is checked, so take the generic path
+    if not _value._PLAIN and _mode()[1]:  # detect_anomaly(): every contribution is checked, generic path
         for node, g in propagate(root, grad, check_finite=True).items():
             node.grad += g
         return
@@ -218,7 +227,7 @@ def _make_tape(root: Value, interior: list[Value]) -> tuple[Any, list[tuple[Any,
             op: Any = node._op
             a = node._a
             arity = op.arity
-            for parent in (a, node._b) if arity == 2 else (a,) if arity == 1 else a:
+            for parent in (a, node._b) if arity == 2 else (a,) if arity == 1 else _parents(node):
                 if parent._op is not None:
                     parent._n += 1
                 elif not parent._n:
@@ -265,25 +274,26 @@ def _first_pass(root: Value, grad: float) -> list[Any]:
                 b.grad += g
             elif op is DOT:
                 # Pushes and count-downs share one walk over the inputs: a neuron has many.
-                n = len(a) >> 1
-                xs = iter(a[n:])  # next() rather than zip(): see autograd.value.dot
-                for w in a[:n]:
-                    x = next(xs)
+                ws = iter(a)  # the weights, then the bias; next() rather than zip(): see value.dot_node
+                leaf_params = type(a) is Leaves  # a neuron's parameters: no weight to count down
+                for x in node._b:
+                    w = next(ws)
                     w.grad += x.data * g
                     x.grad += w.data * g
-                    count = w._n
-                    if count:  # 0 for a leaf: nothing to count down
-                        w._n = count - 1
-                        if count == 1:
-                            push(w)
+                    if not leaf_params:
+                        count = w._n
+                        if count:
+                            w._n = count - 1
+                            if count == 1:
+                                push(w)
                     count = x._n
                     if count:  # 0 for a leaf: nothing to count down
                         x._n = count - 1
                         if count == 1:
                             push(x)
-                if not len(a) & 1:
+                a = next(ws, None)  # the bias: pushed here, counted down by the common tail
+                if a is None:
                     continue
-                a = a[-1]  # the bias: pushed here, counted down by the common tail
                 b = None
                 a.grad += g
             elif op is RELU:
@@ -364,13 +374,12 @@ def _again(root: Value, grad: float, root_kind: Any, entries: list[tuple[Any, ..
                 a._n += g
                 b._n += g
             elif kind is dot:
-                n = len(a) >> 1
-                xs = iter(a[n:])
-                for w in a[:n]:
-                    x = next(xs)
+                ws = iter(a)
+                for x in b:
+                    w = next(ws)
                     w._n += x.data * g
                     x._n += w.data * g
-                if len(a) & 1:
+                if len(a) > len(b):
                     a[-1]._n += g
             elif kind is relu:
                 a._n += g if node.data > 0.0 else 0.0 * g
@@ -401,6 +410,8 @@ def _again(root: Value, grad: float, root_kind: Any, entries: list[tuple[Any, ..
 
 
 def _seed(grad: Any) -> float:
+    if type(grad) is float:  # the default 1.0: no abstract-class checks on every call
+        return grad
     if isinstance(grad, Value):
         grad = grad.data
     if not isinstance(grad, numbers.Real) or isinstance(grad, bool):

@@ -7,10 +7,13 @@ counting the moment the last reference to its output is dropped.
 
 Memory layout (why the slots look the way they do): the inputs live in two slots, ``_a`` and ``_b``,
 instead of a tuple, which saves a 56-byte tuple on every node. Unary ops with a constant parameter
-(``x ** 2``, ``leaky_relu(slope)``) keep the parameter in ``_b``; n-ary ops (``sum_of``, ``dot``) keep a
-tuple of inputs in ``_a``. ``parents`` rebuilds the tuple on demand. ``_n`` is scratch space for the
-backward pass (how many consumers of this node it still waits for); it is 0 whenever no pass runs,
-and keeping the count on the node instead of in a dict is what makes ordering the graph cheap.
+(``x ** 2``, ``leaky_relu(slope)``) keep the parameter in ``_b``; ``sum_of`` keeps a tuple of inputs in
+``_a``; ``dot`` keeps two tuples, its params (weights, then the bias) in ``_a`` and its inputs in ``_b``,
+both shared rather than copied: a neuron passes the same params on every sample, a layer the same
+inputs to each of its neurons (:func:`dot_node`). ``parents`` rebuilds the op's argument order on
+demand. ``_n`` is scratch space for the backward pass (how many consumers of this node it still waits
+for); it is 0 whenever no pass runs, and keeping the count on the node instead of in a dict is what
+makes ordering the graph cheap.
 ``_tape`` holds, on a node that ``backward()`` ran from, the visiting order of its graph (its ancestors
 only, so no reference cycle: 8 bytes per node of that graph), which spares every later call the ordering.
 """
@@ -26,7 +29,7 @@ from typing import Any
 from . import ops as _ops
 from .ops import ADD, DOT, MUL, RELU, SUB, SUM, TANH, VARIADIC, Op
 
-__all__ = ["Value", "sum_of", "dot", "Number"]
+__all__ = ["Value", "sum_of", "dot", "dot_node", "Leaves", "Number"]
 
 Number = int | float
 
@@ -185,6 +188,8 @@ class Value:
             return (self._a, self._b)
         if arity == 1:
             return (self._a,)
+        if op is DOT:
+            return _dot_parents(self._a, self._b)
         return self._a
 
     @property
@@ -354,9 +359,7 @@ class Value:
         Gradients add up across calls, as in PyTorch: call ``zero_grad()`` (or set ``.grad = 0``)
         between steps. Iterative, so chains of millions of nodes are fine.
         """
-        from .backward import backward
-
-        backward(self, grad)
+        _backward_module.backward(self, grad)
 
 
 # ---- node construction ----------------------------------------------------------------------------
@@ -404,7 +407,10 @@ def _finish(op: Op, out: float, a: Any, b: Any) -> Value:
     an ordinary node in a thread whose mode is plain while some other thread's is not."""
     mode = _THREAD_MODE
     if mode.anomaly and not math.isfinite(out):
-        inputs = a if op.arity == VARIADIC else (a,) if op.arity == 1 and not op.has_param else (a, b)
+        if op is DOT:
+            inputs = _dot_parents(a, b)
+        else:
+            inputs = a if op.arity == VARIADIC else (a,) if op.arity == 1 and not op.has_param else (a, b)
         shown = ", ".join(repr(x.data if isinstance(x, Value) else x) for x in inputs)
         raise FloatingPointError(
             f"detect_anomaly: {op.name} produced {out!r} in the forward pass from input(s) ({shown})"
@@ -460,6 +466,30 @@ def sum_of(values: Iterable[Value | Number]) -> Value:
     return _apply_variadic(SUM, items)
 
 
+class Leaves(tuple[Value, ...]):
+    """A tuple of leaf Values, checked once when it is made.
+
+    A node's op never changes, so a leaf stays a leaf: a dot node whose weights (and bias) come as
+    ``Leaves`` has nothing of them to count or count down in ``backward()``, which then walks only its
+    inputs. A neuron keeps its parameters as one ``Leaves`` and passes it on every sample.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, values: Iterable[Value]) -> Leaves:
+        made = super().__new__(cls, values)
+        for v in made:
+            if not isinstance(v, Value) or v._op is not None:
+                raise ValueError(f"Leaves: every item must be a leaf Value, got {_short(v)}")
+        return made
+
+
+def _dot_parents(params: tuple[Value, ...], inputs: tuple[Value, ...]) -> tuple[Value, ...]:
+    """A dot node's inputs in the op's argument order, w₁ … wₙ, x₁ … xₙ (, b), from its two slots."""
+    n = len(inputs)
+    return params[:n] + inputs + params[n:]
+
+
 def dot(
     weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number | None = None
 ) -> Value:
@@ -476,32 +506,57 @@ def dot(
         )
     if not n:
         raise ValueError("dot: needs at least one weight/input pair")
-    items: tuple[Any, ...] = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    params: tuple[Any, ...] = tuple(weights) if bias is None else (*weights, bias)
+    return dot_node(params, inputs if type(inputs) is tuple else tuple(inputs))
+
+
+def dot_node(params: tuple[Any, ...], inputs: tuple[Any, ...]) -> Value:
+    """:func:`dot` with its operands as the node keeps them: ``params`` the weights and then the bias,
+    if there is one more param than inputs; ``inputs`` the xᵢ. Both tuples are kept as they are, not
+    copied, so a neuron can pass the same params (a :class:`Leaves`) on every sample and a layer the
+    same inputs to each of its neurons. The lengths are the caller's to check (:func:`dot` does).
+    """
     # The common case, every item a Value, costs no per-item type check: a plain number has no .data
     # (AttributeError) and a numpy scalar's .data is a memoryview (TypeError), so anything else falls
     # through to the converting path below. This runs for every neuron on every sample.
+    n = len(inputs)
+    extra = len(params) - n
+    if extra and extra != 1:
+        raise ValueError(
+            f"dot_node: got {len(params)} params for {n} inputs; give one weight per input, then "
+            "optionally the bias"
+        )
     try:
-        total = 0.0 if bias is None else bias.data + 0.0  # type: ignore[union-attr]  # (see above)
-        # The caller's sequences, no slices to copy; one loop with next() rather than zip(): CPython
-        # 3.11+ runs a loop over a list faster than one over zip (the same speed on 3.10).
-        xs = iter(inputs)  # as long as weights (checked above)
-        for w in weights:
-            total += w.data * next(xs).data  # type: ignore[union-attr]  # (see above)
+        total = params[n].data + 0.0 if extra else 0.0
+        # One loop with next() rather than zip(): CPython 3.11+ runs a loop over a tuple faster than
+        # one over zip (the same speed on 3.10).
+        ws = iter(params)
+        for x in inputs:
+            total += next(ws).data * x.data
         if type(total) is float:
             if _PLAIN:
                 node = _new(Value)  # _node() inlined: one dot per neuron per sample
                 node.data = total
                 node.grad = 0.0
                 node._op = DOT
-                node._a = items
-                node._b = None
+                node._a = params
+                node._b = inputs
                 node._n = 0
                 return node
-            return _finish(DOT, total, items, None)
+            return _finish(DOT, total, params, inputs)
     except (AttributeError, TypeError):
         pass
-    return _apply_variadic(DOT, _as_values(items, "dot"))
+    params, inputs = _as_values(params, "dot"), _as_values(inputs, "dot")
+    out = DOT.forward(*[v.data for v in _dot_parents(params, inputs)])
+    if _PLAIN:
+        return _node(out, DOT, params, inputs)
+    return _finish(DOT, out, params, inputs)
 
 
 # Every op must be one of: binary (two Value inputs), unary (+ an optional constant), variadic.
 assert all(op.arity in (1, 2, VARIADIC) for op in _ops.OPS.values())
+
+# Imported last because autograd.backward imports this module (so it may be half-loaded here; its
+# backward() is looked up when called). At module level rather than inside Value.backward, where the
+# import statement ran on every call (a micro-second each on CPython 3.10).
+from . import backward as _backward_module  # noqa: E402

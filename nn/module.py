@@ -2,7 +2,9 @@
 
 A neuron computes act(w₁x₁ + … + wₙxₙ + b). Its weighted sum is *one* graph node,
 ``autograd.dot(w, x, b)``, whose local derivatives are simply xᵢ (for wᵢ), wᵢ (for xᵢ) and 1 (for b):
-one n-ary node instead of 2n binary ones is what makes a training step take milliseconds.
+one n-ary node instead of 2n binary ones is what makes a training step take milliseconds. (A neuron
+builds it with ``autograd.value.dot_node``, passing its parameters as one tuple it keeps and the layer's
+inputs as one tuple all its neurons share, so a node costs no copies of either.)
 
 Initialisation (INIT): weights are drawn uniformly from [−1/√nin, 1/√nin] and biases from the same
 range (the scheme of PyTorch's ``nn.Linear``). Scaling by 1/√nin keeps a weighted sum of nin inputs
@@ -33,8 +35,9 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
-from autograd import Value, dot
+from autograd import Value
 from autograd.files import atomic_write_text, file_kind
+from autograd.value import Leaves, dot_node
 
 __all__ = [
     "Parameter",
@@ -534,6 +537,25 @@ def _read_bounded(name: str) -> bytes:
 
 
 # ---- the network ---------------------------------------------------------------------------------------
+class _Packed:
+    """A neuron's weights and bias as the one tuple its dot nodes keep, and what it was made from.
+
+    Parameters are leaves, so the tuple is a :class:`autograd.value.Leaves` (backward() then has
+    nothing of them to count); if a weight was replaced by a computed Value, a plain tuple. Not a list
+    or a tuple itself, so that the parameter walk does not find the parameters a second time.
+    """
+
+    __slots__ = ("params", "w", "b")
+
+    def __init__(self, w: list[Any], b: Any) -> None:
+        self.w, self.b = list(w), b
+        items = (*w, b)
+        try:
+            self.params: tuple[Any, ...] = Leaves(items)
+        except ValueError:
+            self.params = items
+
+
 class Neuron(Module):
     """act(w·x + b) for ``nin`` inputs; ``activation`` is "relu", "tanh", "sigmoid" or "linear".
 
@@ -551,6 +573,7 @@ class Neuron(Module):
         self.w = [Parameter(r.uniform(-bound, bound), f"w{i + 1}") for i in range(self.nin)]
         self.b = Parameter(r.uniform(-bound, bound), "b")
         self._act = ACTIVATIONS[self.activation]
+        self._packed = _Packed(self.w, self.b)
 
     def place(self, prefix: str) -> None:
         """Label the parameters by place: ``{prefix}w1 … {prefix}wn`` and ``{prefix}b`` (e.g. ``L1.n2.``).
@@ -561,10 +584,13 @@ class Neuron(Module):
         self.b.label = f"{prefix}b"
 
     def __call__(self, x: Any) -> Value:
-        return self._forward(_as_inputs(x, self.nin, "Neuron"))
+        return self._forward(tuple(_as_inputs(x, self.nin, "Neuron")))
 
-    def _forward(self, xs: Sequence[Value]) -> Value:
-        total = dot(self.w, xs, self.b)
+    def _forward(self, xs: tuple[Value, ...]) -> Value:
+        packed = self._packed
+        if packed.w != self.w or packed.b is not self.b:  # a weight or the bias was replaced
+            self._packed = packed = _Packed(self.w, self.b)
+        total = dot_node(packed.params, xs)
         act = self._act
         return total if act is None else act(total)
 
@@ -604,6 +630,7 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def _forward(self, xs: Sequence[Value]) -> list[Value]:
+        xs = tuple(xs)  # one tuple that every neuron's dot node keeps
         return [n._forward(xs) for n in self.neurons]
 
     def config(self) -> dict[str, Any]:

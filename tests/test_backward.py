@@ -80,7 +80,7 @@ def test_inlined_node_construction_sets_exactly_what_node_sets() -> None:
     b = Value(0.2)
     made = {
         "+": (x + y, ADD, x, y), "-": (x - y, SUB, x, y), "*": (x * y, MUL, x, y),
-        "relu": (x.relu(), RELU, x, None), "dot": (dot(w, [x, y], b), DOT, (*w, x, y, b), None),
+        "relu": (x.relu(), RELU, x, None), "dot": (dot(w, [x, y], b), DOT, (*w, b), (x, y)),
     }
     for name, (fast, op, a, b_) in made.items():
         reference = value_module._node(fast.data, op, a, b_)
@@ -88,7 +88,10 @@ def test_inlined_node_construction_sets_exactly_what_node_sets() -> None:
             assert hasattr(fast, slot) == hasattr(reference, slot), (name, slot)
             if hasattr(reference, slot) and slot not in ("_a", "_b"):
                 assert getattr(fast, slot) == getattr(reference, slot), (name, slot)
-        assert fast._op is op and (fast._a == a if name == "dot" else fast._a is a) and fast._b is b_, name
+        if name == "dot":  # the params (weights, bias) and the inputs, each one tuple the node keeps
+            assert fast._op is op and fast._a == a and fast._b == b_ and fast.parents == (*w, x, y, b), name
+        else:
+            assert fast._op is op and fast._a is a and fast._b is b_, name
     assert x.relu().data == RELU.forward(1.5) and Value(-1.0).relu().data == RELU.forward(-1.0)
     for constant_on_the_left in (2.0 + x, 2.0 - x, 2.0 * x):  # the float-constant paths
         for slot in ("data", "grad", "_op", "_a", "_b", "_n"):
@@ -476,3 +479,84 @@ def test_million_node_chain_runs_backward_without_recursion() -> None:
     y.backward()  # the second call orders the graph again (and keeps the order) without recursion
     assert (a.grad, b.grad) == (2.0 * steps, 2.0 * steps)
     del y  # freeing a million-deep chain must not overflow the C stack either
+
+
+# ---- a neuron's dot node: params as Leaves, one inputs tuple per layer ----------------------------
+def _two_layer_net(replace_weight: bool = False) -> tuple[Value, list[Value], list[Value]]:
+    """Two hidden neurons on shared interior inputs, then one output neuron, built as nn builds them:
+    dot_node(Leaves params, one inputs tuple shared by the layer). Input x0·x1 is used twice in the
+    first layer's tuple, so its consumer count is not one per neuron."""
+    from autograd.value import Leaves, dot_node
+
+    x0, x1 = Value(0.7, "x0"), Value(-1.3, "x1")
+    shared = x0 * x1
+    inputs = (shared, x0 + 0.5, shared)
+    params = [[Value(0.1 * (i + 1) * (-1) ** i) for i in range(4)] for _ in range(2)]
+    hidden_params = [Leaves(p) for p in params]
+    hidden = tuple(dot_node(p, inputs).tanh() for p in hidden_params)
+    out_w = [Value(0.8), Value(-0.6)]
+    out_params: tuple[Value, ...] = Leaves(out_w)  # no bias: as many params as inputs
+    if replace_weight:  # a computed weight: not a leaf, so a plain tuple, whose weights are counted
+        out_params = (out_w[0] * x0, out_w[1])
+    root = dot_node(out_params, hidden)
+    leaves = [x0, x1, *params[0], *params[1], *out_w]
+    return root, leaves, [shared, *hidden]
+
+
+@pytest.mark.parametrize("replace_weight", [False, True])
+def test_a_dot_node_with_leaf_params_and_shared_inputs_matches_the_rules(replace_weight: bool) -> None:
+    root, leaves, interior = _two_layer_net(replace_weight)
+    reference = propagate(root, 1.0)
+    root.backward()
+    nodes = backprop_order(root, include_leaves=True)
+    scale = max(abs(g) for g in reference.values())
+    for node in nodes:
+        assert _close(node.grad, reference[node], scale), node
+    first = {node: node.grad for node in nodes}
+    for times in (2.0, 3.0):  # the tape passes hand the same numbers down again
+        root.backward()
+        assert all(node.grad == times * first[node] for node in nodes)
+    assert all(node._n == 0 for node in nodes)
+    # and against the limit definition, for every leaf: central differences of the whole network
+    h = 1e-6
+    for i, leaf in enumerate(leaves):
+        def f(v: float, i: int = i) -> float:
+            rebuilt, rebuilt_leaves, _ = _two_layer_net(replace_weight)
+            rebuilt_leaves[i].data = v
+            return _forward_again(rebuilt, rebuilt_leaves)
+        numeric = (f(leaf.data + h) - f(leaf.data - h)) / (2 * h)
+        assert first[leaf] == pytest.approx(numeric, rel=1e-6, abs=1e-9), i
+
+
+def _forward_again(root: Value, leaves: list[Value]) -> float:
+    """The root's value recomputed from its leaves' current numbers, by the rules' forwards."""
+    values: dict[Value, float] = {leaf: leaf.data for leaf in leaves}
+    for node in reversed(backprop_order(root, include_leaves=True)):
+        if node in values:
+            continue
+        if node.is_leaf:
+            values[node] = node.data
+            continue
+        args = [values[p] for p in node.parents]
+        values[node] = node.rule.forward(*args) if node.param is None else node.rule.forward(*args, node.param)
+    return values[root]
+
+
+def test_leaves_refuses_anything_but_leaf_values() -> None:
+    from autograd.value import Leaves
+
+    a = Value(1.0)
+    assert Leaves([a, Value(2.0)])[0] is a
+    for bad in ([a, a * 2.0], [a, 2.0]):
+        with pytest.raises(ValueError, match="leaf Value"):
+            Leaves(bad)
+
+
+def test_dot_node_refuses_params_that_do_not_pair_with_the_inputs() -> None:
+    from autograd.value import dot_node
+
+    x = (Value(1.0), Value(2.0))
+    assert dot_node((Value(3.0), Value(4.0), Value(0.5)), x).data == 11.5  # the weights, then the bias
+    for params in ((Value(3.0),), tuple(Value(1.0) for _ in range(4))):
+        with pytest.raises(ValueError, match="one weight per input"):
+            dot_node(params, x)

@@ -91,6 +91,44 @@ def test_neuron_computes_act_of_w_dot_x_plus_b_in_one_dot_node(activation):
     assert dot_node.op == "dot" and len(dot_node.parents) == 2 * 3 + 1
 
 
+def test_a_layer_keeps_one_inputs_tuple_and_each_neuron_one_params_tuple():
+    """Each dot node keeps its inputs and its parameters as tuples it shares: one inputs tuple per layer
+    and sample (not one copy per neuron), one params tuple per neuron across samples."""
+    from autograd.value import Leaves
+
+    model = MLP(2, [4, 3, 1], rng=3)
+    first, second = model.layers[0], model.layers[1]
+
+    def layer2_dots() -> list[Value]:
+        return [relu.parents[0] for relu in second._forward(first._forward([Value(1.0), Value(2.0)]))]
+
+    one, another = layer2_dots(), layer2_dots()
+    assert len({id(node._b) for node in one}) == 1  # the inputs: one tuple for the whole layer
+    for a, b, neuron in zip(one, another, second.neurons):
+        assert a._a is b._a and type(a._a) is Leaves  # the params: the neuron's one tuple, every sample
+        assert a.parents == (*neuron.w, *a._b, neuron.b)
+
+
+def test_a_replaced_weight_or_bias_is_used_from_the_next_forward_on():
+    n = Neuron(2, "linear", rng=1)
+    x = [Value(1.5), Value(-2.0)]
+    n(x).backward()
+    old_w0, old_b = n.w[0], n.b
+    n.w[0] = Parameter(10.0)  # in place, in the same list
+    n.b = Parameter(-1.0)
+    out = n(x)
+    assert out.data == 10.0 * 1.5 + n.w[1].data * -2.0 - 1.0
+    grads_before = (old_w0.grad, old_b.grad)
+    out.backward()
+    assert n.w[0].grad == 1.5 and n.b.grad == 1.0
+    assert (old_w0.grad, old_b.grad) == grads_before  # the replaced ones get nothing more
+    # a computed weight (not a leaf): the gradient flows on into what it was computed from
+    scale = Value(3.0)
+    n.w[1] = Parameter(0.5) * scale
+    n(x).backward()
+    assert scale.grad == 0.5 * -2.0
+
+
 def test_model_returns_a_value_for_one_output_and_a_list_otherwise():
     assert isinstance(MLP(2, [4, 1], rng=0)([1.0, 2.0]), Value)
     out = MLP(2, [4, 3], rng=0)(np.array([1.0, 2.0]))
