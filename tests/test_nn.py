@@ -103,7 +103,8 @@ def test_a_layer_keeps_one_inputs_tuple_and_each_neuron_one_params_tuple():
         return [relu.parents[0] for relu in second._forward(first._forward([Value(1.0), Value(2.0)]))]
 
     one, another = layer2_dots(), layer2_dots()
-    assert len({id(node._b) for node in one}) == 1  # the inputs: one tuple for the whole layer
+    shared = one[0]._b  # the inputs: one tuple for the whole layer, the first layer's 4 outputs
+    assert type(shared) is tuple and len(shared) == 4 and all(node._b is shared for node in one)
     for a, b, neuron in zip(one, another, second.neurons):
         assert a._a is b._a and type(a._a) is Leaves  # the params: the neuron's one tuple, every sample
         assert a.parents == (*neuron.w, *a._b, neuron.b)
