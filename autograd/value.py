@@ -514,18 +514,23 @@ def dot_node(params: tuple[Any, ...], inputs: tuple[Any, ...]) -> Value:
     """:func:`dot` with its operands as the node keeps them: ``params`` the weights and then the bias,
     if there is one more param than inputs; ``inputs`` the xᵢ. Both tuples are kept as they are, not
     copied, so a neuron can pass the same params (a :class:`Leaves`) on every sample and a layer the
-    same inputs to each of its neurons. The lengths are the caller's to check (:func:`dot` does).
+    same inputs to each of its neurons. With one param more than inputs, the last one is the bias: a
+    weight too few would pass for it, so a caller that knows its sizes checks them (:func:`dot` does).
     """
+    if type(inputs) is not tuple:  # the node keeps them: a list could change under it
+        inputs = tuple(inputs)
+    if type(params) is not Leaves and type(params) is not tuple:
+        params = tuple(params)
+    n = len(inputs)
+    extra = len(params) - n
+    if not n or (extra and extra != 1):
+        raise ValueError(
+            f"dot_node: got {len(params)} params for {n} inputs; give one weight per input (at least "
+            "one), then optionally the bias"
+        )
     # The common case, every item a Value, costs no per-item type check: a plain number has no .data
     # (AttributeError) and a numpy scalar's .data is a memoryview (TypeError), so anything else falls
     # through to the converting path below. This runs for every neuron on every sample.
-    n = len(inputs)
-    extra = len(params) - n
-    if extra and extra != 1:
-        raise ValueError(
-            f"dot_node: got {len(params)} params for {n} inputs; give one weight per input, then "
-            "optionally the bias"
-        )
     try:
         total = params[n].data + 0.0 if extra else 0.0
         # One loop with next() rather than zip(): CPython 3.11+ runs a loop over a tuple faster than

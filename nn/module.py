@@ -545,11 +545,9 @@ class _Packed:
     or a tuple itself, so that the parameter walk does not find the parameters a second time.
     """
 
-    __slots__ = ("params", "w", "b")
-
     def __init__(self, w: list[Any], b: Any) -> None:
-        self.w, self.b = list(w), b
-        items = (*w, b)
+        self.w, self.b = w, b
+        items = tuple(w) if b is None else (*w, b)  # no bias: as many params as inputs
         try:
             self.params: tuple[Any, ...] = Leaves(items)
         except ValueError:
@@ -573,7 +571,7 @@ class Neuron(Module):
         self.w = [Parameter(r.uniform(-bound, bound), f"w{i + 1}") for i in range(self.nin)]
         self.b = Parameter(r.uniform(-bound, bound), "b")
         self._act = ACTIVATIONS[self.activation]
-        self._packed = _Packed(self.w, self.b)
+        self._pack()
 
     def place(self, prefix: str) -> None:
         """Label the parameters by place: ``{prefix}w1 … {prefix}wn`` and ``{prefix}b`` (e.g. ``L1.n2.``).
@@ -583,16 +581,33 @@ class Neuron(Module):
             w.label = f"{prefix}w{i + 1}"
         self.b.label = f"{prefix}b"
 
+    #: made by __init__, and again on the first forward after a weight or the bias is replaced (or if a
+    #: subclass's __init__ did not make it)
+    _packed: _Packed | None = None
+
     def __call__(self, x: Any) -> Value:
         return self._forward(tuple(_as_inputs(x, self.nin, "Neuron")))
 
     def _forward(self, xs: tuple[Value, ...]) -> Value:
-        packed = self._packed
-        if packed.w != self.w or packed.b is not self.b:  # a weight or the bias was replaced
-            self._packed = packed = _Packed(self.w, self.b)
+        packed, w = self._packed, self.w
+        if packed is None or type(w) is not list or packed.w != w or packed.b is not self.b:
+            packed = self._pack()
         total = dot_node(packed.params, xs)
         act = self._act
         return total if act is None else act(total)
+
+    def _pack(self) -> _Packed:
+        """The parameters as the tuple the dot nodes keep, checked against ``nin`` (a dot node tells its
+        bias by there being one more param than inputs, so a weight too few must not pass as one)."""
+        w = list(self.w)
+        nin = getattr(self, "nin", len(w))
+        if len(w) != nin:
+            raise ValueError(
+                f"Neuron({nin}) has {len(w)} weights; it needs one per input. If you changed the number "
+                "of inputs, build a new Neuron (or Layer) of that size"
+            )
+        self._packed = packed = _Packed(w, self.b)
+        return packed
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation}
@@ -631,6 +646,11 @@ class Layer(Module):
 
     def _forward(self, xs: Sequence[Value]) -> list[Value]:
         xs = tuple(xs)  # one tuple that every neuron's dot node keeps
+        if len(xs) != self.nin:  # an MLP whose layers were swapped by hand: sizes that do not chain
+            raise ValueError(
+                f"{self!r} expects {self.nin} inputs per example, got {len(xs)}: in an MLP each layer's nin "
+                "must be the number of neurons of the layer before it"
+            )
         return [n._forward(xs) for n in self.neurons]
 
     def config(self) -> dict[str, Any]:

@@ -560,3 +560,14 @@ def test_dot_node_refuses_params_that_do_not_pair_with_the_inputs() -> None:
     for params in ((Value(3.0),), tuple(Value(1.0) for _ in range(4))):
         with pytest.raises(ValueError, match="one weight per input"):
             dot_node(params, x)
+
+
+def test_dot_node_keeps_tuples_even_when_given_lists_and_needs_an_input() -> None:
+    from autograd.value import dot_node
+
+    w, x = [Value(2.0), Value(3.0)], [Value(1.0), Value(-1.0)]
+    node = dot_node(w, x)  # type: ignore[arg-type]  # lists, as a caller might pass
+    assert type(node._a) is tuple and type(node._b) is tuple and node.parents == (*w, *x)
+    assert node.data == -1.0
+    with pytest.raises(ValueError, match="at least one"):
+        dot_node((), ())

@@ -130,6 +130,61 @@ def test_a_replaced_weight_or_bias_is_used_from_the_next_forward_on():
     assert scale.grad == 0.5 * -2.0
 
 
+def test_weights_that_no_longer_match_the_inputs_are_refused_not_read_as_a_bias():
+    """A dot node tells its bias by having one param more than inputs: one weight too few must not
+    pass for a neuron with a bias (it would silently pair the bias with the last input)."""
+    n = Neuron(2, "linear", rng=1)
+    n.w.pop()
+    with pytest.raises(ValueError, match=r"Neuron\(2\) has 1 weights; it needs one per input"):
+        n([1.0, 2.0])
+    model = MLP(2, [4, 3, 1], rng=0)
+    model.layers[0] = Layer(2, 5, rng=1)  # 5 outputs into a layer built for 4 inputs
+    with pytest.raises(ValueError, match="expects 4 inputs per example, got 5"):
+        model([1.0, 2.0])
+
+
+def test_a_neuron_without_a_bias_a_subclass_and_array_weights_still_compute_w_dot_x():
+    x = [1.5, -2.0]
+    n = Neuron(2, "linear", rng=2)
+    n.b = None  # no bias: Σ wᵢxᵢ alone
+    out = n(x)
+    assert out.data == n.w[0].data * 1.5 + n.w[1].data * -2.0
+    out.backward()
+    assert [w.grad for w in n.w] == [1.5, -2.0]
+
+    class Fixed(Neuron):  # sets what it needs itself, without Neuron.__init__
+        def __init__(self) -> None:
+            self.nin, self.activation, self._act = 2, "linear", None
+            self.w, self.b = [Parameter(1.0), Parameter(2.0)], Parameter(0.5)
+
+    assert Fixed()([1.0, 1.0]).data == 3.5
+    m = Neuron(2, "linear", rng=3)
+    expected = m(x).data
+    m.w = np.array(m.w, dtype=object)  # not a list: its tuple is simply made on every call
+    assert m(x).data == expected
+
+
+def test_a_model_pickles_and_copies_with_every_protocol():
+    import copy
+    import pickle
+
+    model = MLP(2, [3, 1], rng=4)
+    x = [0.5, -1.0]
+    model(x)  # a forward first, so that the neurons' packed parameters are part of what is copied
+    copies = [pickle.loads(pickle.dumps(model, protocol)) for protocol in range(pickle.HIGHEST_PROTOCOL + 1)]
+    copies.append(copy.deepcopy(model))
+    out = model(x)
+    out.backward()
+    grads = [p.grad for p in model.parameters()]
+    for other in copies:
+        other.zero_grad()
+        copied = other(x)
+        assert copied.data == out.data
+        copied.backward()
+        assert [p.grad for p in other.parameters()] == grads  # the copy's own parameters got them
+        assert {id(p) for p in copied.parents if p.is_parameter} <= {id(p) for p in other.parameters()}
+
+
 def test_model_returns_a_value_for_one_output_and_a_list_otherwise():
     assert isinstance(MLP(2, [4, 1], rng=0)([1.0, 2.0]), Value)
     out = MLP(2, [4, 3], rng=0)(np.array([1.0, 2.0]))
