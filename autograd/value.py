@@ -200,6 +200,19 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
+    # ---- pickle and copy -----------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """The slots that are set, except the backward pass's scratch (``_n``) and its kept order
+        (``_tape``), which a copy rebuilds. Without this, CPython 3.10 pickles a slotted subclass such
+        as nn's Parameter with protocol 0 or 1 as an empty object (and refuses a Value)."""
+        names = ("data", "grad", "_label", "_op", "_a", "_b")  # _label is left unset on op nodes
+        return {name: getattr(self, name) for name in names if hasattr(self, name)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._n = 0
+        for name, value in state.items():
+            setattr(self, name, value)
+
     def __float__(self) -> float:
         return self.data
 

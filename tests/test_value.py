@@ -220,3 +220,26 @@ def test_backward_and_grad_leave_no_cycles_either() -> None:
     added, left = _freed_by_refcounting(build)
     assert added >= 4
     assert left == 0
+
+
+def test_values_and_parameters_pickle_and_copy_with_every_protocol() -> None:
+    """On CPython 3.10, protocols 0 and 1 refused a Value and turned nn's Parameter (a slotted
+    subclass) into an object without data; every protocol and copy.deepcopy keep data, grad and label."""
+    import copy
+    import pickle
+
+    from nn import Parameter
+
+    for original in (Value(2.5, "a"), Parameter(-1.5, "w1")):
+        original.grad = 0.25
+        copies = [pickle.loads(pickle.dumps(original, p)) for p in range(pickle.HIGHEST_PROTOCOL + 1)]
+        for other in [*copies, copy.deepcopy(original)]:
+            assert type(other) is type(original)
+            assert (other.data, other.grad, other.label, other.is_leaf) == (original.data, 0.25, original.label, True)
+            other.backward()
+            assert other.grad == 1.25
+    y = Value(3.0) * Value(4.0)
+    y.backward()
+    again = copy.deepcopy(y)
+    again.backward()  # the copy's graph is its own, with a clean scratch slot
+    assert again.data == 12.0 and [p.grad for p in again.parents] == [8.0, 6.0]
