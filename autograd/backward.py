@@ -22,7 +22,7 @@ from typing import Any
 
 from . import value as _value
 from .ops import ADD, DOT, FLOAT_MATH, MUL, RELU, SUB, TANH, VALUE_MATH, VARIADIC
-from .value import Leaves, Value, _dot_parents, _mode
+from .value import Leaves, Value, _mode, _parents
 
 __all__ = ["backprop_order", "backward", "propagate", "local_derivatives"]
 
@@ -154,18 +154,6 @@ def _release_order(node: Value) -> tuple[Value, ...]:
     n = len(inputs)
     paired = tuple(v for pair in zip(params, inputs) for v in pair)
     return paired + params[n:]
-
-
-def _parents(node: Value) -> tuple[Value, ...]:
-    op: Any = node._op  # only ever asked about interior nodes
-    arity = op.arity
-    if arity == 2:
-        return (node._a, node._b)
-    if arity == 1:
-        return (node._a,)
-    if op is DOT:
-        return _dot_parents(node._a, node._b)
-    return node._a
 
 
 def backward(root: Value, grad: float = 1.0) -> None:

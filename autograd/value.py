@@ -180,17 +180,7 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in the op's argument order (() for a leaf)."""
-        op = self._op
-        if op is None:
-            return ()
-        arity = op.arity
-        if arity == 2:
-            return (self._a, self._b)
-        if arity == 1:
-            return (self._a,)
-        if op is DOT:
-            return _dot_parents(self._a, self._b)
-        return self._a
+        return _parents(self)
 
     @property
     def is_leaf(self) -> bool:
@@ -497,6 +487,22 @@ class Leaves(tuple[Value, ...]):
         return made
 
 
+def _parents(node: Value) -> tuple[Value, ...]:
+    """:attr:`Value.parents` as a function: the one place that knows how the slots hold the inputs
+    (``autograd.backward`` calls it directly, without the property lookup)."""
+    op = node._op
+    if op is None:
+        return ()
+    arity = op.arity
+    if arity == 2:
+        return (node._a, node._b)
+    if arity == 1:
+        return (node._a,)
+    if op is DOT:
+        return _dot_parents(node._a, node._b)
+    return node._a
+
+
 def _dot_parents(params: tuple[Value, ...], inputs: tuple[Value, ...]) -> tuple[Value, ...]:
     """A dot node's inputs in the op's argument order, w₁ … wₙ, x₁ … xₙ (, b), from its two slots."""
     n = len(inputs)
@@ -520,10 +526,10 @@ def dot(
     if not n:
         raise ValueError("dot: needs at least one weight/input pair")
     params: tuple[Any, ...] = tuple(weights) if bias is None else (*weights, bias)
-    return dot_node(params, inputs if type(inputs) is tuple else tuple(inputs))
+    return dot_node(params, inputs)  # which keeps inputs as a tuple (a copy of a list)
 
 
-def dot_node(params: tuple[Any, ...], inputs: tuple[Any, ...]) -> Value:
+def dot_node(params: Sequence[Any], inputs: Sequence[Any]) -> Value:
     """:func:`dot` with its operands as the node keeps them: ``params`` the weights and then the bias,
     if there is one more param than inputs; ``inputs`` the xᵢ. Both tuples are kept as they are, not
     copied, so a neuron can pass the same params (a :class:`Leaves`) on every sample and a layer the
